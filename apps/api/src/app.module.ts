@@ -1,0 +1,85 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { ApiKeyRegistry } from './auth/api-keys';
+import { AuthModule } from './auth/auth.module';
+import { CLOCK, systemClock } from './clock';
+import { ConfigModule } from './config/config.module';
+import { LedgerConfig } from './config/ledger-config';
+import { CommandFactory } from './graphql/command-factory';
+import { GraphQLContext } from './graphql/context';
+import { formatError } from './graphql/error-format';
+import { MutationResolver, QueryResolver, RunFieldsResolver, SessionFieldsResolver } from './graphql/resolvers';
+import { DateTimeScalar, JSONScalar } from './graphql/scalars';
+import { TYPE_DEFS } from './graphql/schema';
+import { StoresModule } from './infrastructure/stores.module';
+import { QUERY_HANDLERS } from './read/queries';
+import { SessionQueries } from './read/session-queries';
+import { CommandPreparation } from './write/command-preparation';
+import { ExecuteSessionCommandHandler, SetPinnedHandler } from './write/commands';
+import { SessionCommandRunner } from './write/session-command.runner';
+import { SessionRepository } from './write/session-repository';
+
+/** Query depth, cost, aliases and tokens bounded by graphql-armor. */
+const armor = new ApolloArmor({
+  maxDepth: { n: 12 },
+  costLimit: { maxCost: 20_000 },
+  maxAliases: { n: 30 },
+  maxTokens: { n: 5_000 },
+  maxDirectives: { n: 30 },
+});
+const protection = armor.protect();
+
+@Module({})
+export class AppModule {
+  static forRoot(config: LedgerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CqrsModule.forRoot(),
+        AuthModule,
+        StoresModule.forRoot({ runProjections: true }),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [AuthModule],
+          inject: [ApiKeyRegistry],
+          useFactory: (keys: ApiKeyRegistry) => ({
+            typeDefs: TYPE_DEFS,
+            resolvers: { DateTime: DateTimeScalar, JSON: JSONScalar },
+            path: '/graphql',
+            playground: false,
+            introspection: true,
+            includeStacktraceInErrorResponses: false,
+            formatError,
+            plugins: [...protection.plugins],
+            validationRules: [...protection.validationRules],
+            context: ({ req }: { req: Request }): GraphQLContext => ({
+              actor: keys.authenticate(req.headers.authorization),
+              requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+            }),
+          }),
+        }),
+      ],
+      providers: [
+        { provide: CLOCK, useValue: systemClock },
+        SessionRepository,
+        SessionCommandRunner,
+        CommandPreparation,
+        CommandFactory,
+        SessionQueries,
+        ExecuteSessionCommandHandler,
+        SetPinnedHandler,
+        ...QUERY_HANDLERS,
+        QueryResolver,
+        SessionFieldsResolver,
+        RunFieldsResolver,
+        MutationResolver,
+      ],
+    };
+  }
+}

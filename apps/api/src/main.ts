@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfig } from './config/ledger-config';
+
+/** A request body over the limit gets the contract's PAYLOAD_TOO_LARGE, in GraphQL's error shape. */
+function bodyErrors(error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction): void {
+  if (error?.type === 'entity.too.large') {
+    res.status(413).json({ errors: [{ message: 'the request body is over 4 MiB: send smaller batches', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    return;
+  }
+  if (error?.type === 'entity.parse.failed') {
+    res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT', fields: [] } }] });
+    return;
+  }
+  next(error);
+}
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`agent-ledger: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: config.logLevel === 'silent' ? false : undefined,
+  });
+  app.use(express.json({ limit: config.limits.maxRequestBytes }));
+  app.use(bodyErrors);
+  app.enableShutdownHooks();
+  await app.listen(config.port);
+  const url = await app.getUrl();
+  new Logger('AgentLedger').log(
+    `serving ${url.replace('[::1]', 'localhost')}/graphql (event store: ${config.eventStoreUrl ? 'EventStoreDB' : 'SQLite'}, read store: ${config.mongodbUrl ? 'MongoDB' : 'in memory'})`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`agent-ledger: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

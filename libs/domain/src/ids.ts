@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Identity formats. Hashing is deterministic, so deriving an id is pure: the same organization
+ * and key always give the same id, which is what makes a repeated start idempotent with no
+ * lookup table.
+ */
+
+const SESSION_ID = /^session_[0-9a-f]{32}$/;
+const RUN_ID = /^run_[0-9a-f]{32}$/;
+const CLIENT_ID = /^[A-Za-z0-9_.:@/-]{1,128}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function isSessionId(value: string): boolean {
+  return SESSION_ID.test(value);
+}
+
+/** A run id is ours (`run_` + 32 hex) or the client's own, within a safe alphabet. */
+export function isRunId(value: string): boolean {
+  return RUN_ID.test(value) || CLIENT_ID.test(value);
+}
+
+export function isClientId(value: string): boolean {
+  return CLIENT_ID.test(value);
+}
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+export function sessionStreamId(sessionId: string): string {
+  return `session-${sessionId}`;
+}
+
+export function sessionIdFromStream(streamId: string): string {
+  return streamId.slice('session-'.length);
+}
+
+function hex32(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+export function sessionIdFromSource(organizationId: string, sourceType: string, sourceId: string): string {
+  return `session_${hex32('source', organizationId, sourceType, sourceId)}`;
+}
+
+export function sessionIdFromIdempotencyKey(organizationId: string, key: string): string {
+  return `session_${hex32('idempotency', organizationId, key)}`;
+}
+
+/** Name-based UUID (RFC 4122 version 5 layout over SHA-256 truncated, as EventStoreDB needs UUID ids). */
+export function deterministicUuid(...parts: string[]): string {
+  const bytes = createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const h = bytes.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function pinsStreamId(organizationId: string, principalType: string, principalId: string): string {
+  return `pins-${hex32('pins', organizationId, principalType, principalId)}`;
+}

@@ -1,0 +1,44 @@
+import type { SessionEvent } from './session.events';
+import { SESSION_EVENT_SCHEMA_VERSION } from './session.events';
+
+/**
+ * How session events are stored: the body as the event's data, the source instant and the
+ * client's own id in its metadata. Structural types keep the domain free of store imports.
+ */
+export interface StoredSessionEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: { occurredAt: string; clientEventId?: unknown; schemaVersion?: unknown };
+}
+
+/**
+ * One step of the upcaster chain: turns an event stored at `fromVersion` into the next version's
+ * shape. Applied on every read, for the projections, the timeline and sessionAsOf alike.
+ */
+export interface Upcaster {
+  type: string;
+  fromVersion: number;
+  upcast(data: Record<string, unknown>): Record<string, unknown>;
+}
+
+const UPCASTERS: Upcaster[] = [];
+
+export function registerUpcaster(upcaster: Upcaster): void {
+  UPCASTERS.push(upcaster);
+}
+
+export function upcastData(type: string, version: number, data: Record<string, unknown>): Record<string, unknown> {
+  let current = data;
+  for (let v = version; v < SESSION_EVENT_SCHEMA_VERSION; v += 1) {
+    for (const step of UPCASTERS) if (step.type === type && step.fromVersion === v) current = step.upcast(current);
+  }
+  return current;
+}
+
+export function decodeSessionEvent(stored: StoredSessionEvent): SessionEvent {
+  const version = typeof stored.metadata.schemaVersion === 'number' ? stored.metadata.schemaVersion : SESSION_EVENT_SCHEMA_VERSION;
+  const data = upcastData(stored.type, version, stored.data as Record<string, unknown>);
+  const clientId = typeof stored.metadata.clientEventId === 'string' ? stored.metadata.clientEventId : undefined;
+  return { type: stored.type, data, id: stored.id, at: stored.metadata.occurredAt, ...(clientId ? { clientId } : {}) } as SessionEvent;
+}

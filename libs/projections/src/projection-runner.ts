@@ -1,0 +1,222 @@
+import { comparePositions, EventStore, Position, RecordedEvent, START_POSITION, Subscription } from '@ledger/event-store';
+import type { Document, ReadStore } from '@ledger/read-store';
+import type { ChangeFeed } from './change-feed';
+import { Projection, ProjectionContext, ReadModelChange, positionKey } from './projection';
+
+export const CHECKPOINTS = 'projection_checkpoints';
+/** Every projection follows these streams, so that each one's position passes every event. */
+export const PROJECTED_STREAMS = ['session-', 'pins-'];
+
+export type ProjectionState = 'LIVE' | 'CATCHING_UP' | 'REBUILDING' | 'FAILED';
+
+export interface CheckpointDocument extends Document {
+  position: Position;
+  key: string;
+  processedEvents: number;
+  updatedAt: string;
+}
+
+export interface ProjectionRunnerOptions {
+  /** The physical collection for a logical one, e.g. "sessions" -> "sessions_v1". */
+  collectionName(logical: string): string;
+  /** Id of this runner's checkpoint document. */
+  checkpointId: string;
+  /** How many applied events at most between checkpoint writes while catching up. */
+  checkpointEvery?: number;
+  /** Delay before resubscribing after an error. */
+  retryDelayMs?: number;
+  clock?: () => number;
+  onError?(error: unknown): void;
+}
+
+interface Waiter {
+  position: Position;
+  resolve(reached: boolean): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Runs one projection: follows the event store from the stored checkpoint, applies events one at
+ * a time in order, and moves the checkpoint only after the writes it covers are done. Changes are
+ * published after the write, so a subscriber never hears of something a query cannot read yet.
+ * After an error it resubscribes from its checkpoint; the per-document guards make the replayed
+ * events harmless.
+ */
+export class ProjectionRunner {
+  private subscription: Subscription | null = null;
+  private stopped = false;
+  private waiters: Waiter[] = [];
+  private sinceCheckpoint = 0;
+  private pendingChanges: ReadModelChange[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  state: ProjectionState = 'CATCHING_UP';
+  position: Position = START_POSITION;
+  processedEvents = 0;
+  lastEventRecordedAt: number | null = null;
+  lastError: string | null = null;
+  private rate = { since: 0, events: 0, perSecond: 0 };
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readStore: ReadStore,
+    readonly projection: Projection,
+    private readonly feed: ChangeFeed | null,
+    private readonly options: ProjectionRunnerOptions,
+  ) {}
+
+  private get clock(): () => number {
+    return this.options.clock ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.ensureCollections();
+    const checkpoint = await this.readStore.collection<CheckpointDocument>(CHECKPOINTS).findOne({ _id: this.options.checkpointId });
+    if (checkpoint) {
+      this.position = checkpoint.position;
+      this.processedEvents = checkpoint.processedEvents;
+    }
+    this.subscribe();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const subscription = this.subscription;
+    this.subscription = null;
+    if (subscription) await subscription.stop();
+    await this.writeCheckpoint();
+    for (const waiter of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(false);
+    }
+    this.waiters = [];
+  }
+
+  /** Resolves true once every event up to `position` is applied, false after the timeout. */
+  waitFor(position: Position, timeoutMs: number): Promise<boolean> {
+    if (comparePositions(this.position, position) >= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        position,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  get isLive(): boolean {
+    return this.subscription?.isLive ?? false;
+  }
+
+  get eventsPerSecond(): number {
+    return this.rate.perSecond;
+  }
+
+  private context(): ProjectionContext {
+    return {
+      collection: (name) => this.readStore.collection(this.options.collectionName(name)),
+      changed: (collection, organizationId, id) => {
+        this.pendingChanges.push({ projection: this.projection.name, collection, organizationId, id, position: this.position });
+      },
+    };
+  }
+
+  private async ensureCollections(): Promise<void> {
+    for (const spec of this.projection.collections) {
+      await this.readStore.collection(this.options.collectionName(spec.name)).createIndexes(spec.indexes);
+    }
+  }
+
+  private subscribe(): void {
+    const context = this.context();
+    this.state = this.state === 'REBUILDING' ? 'REBUILDING' : 'CATCHING_UP';
+    const subscription = this.store.subscribeToAll((event) => this.handle(event, context, subscription), {
+      after: this.position,
+      streamPrefixes: PROJECTED_STREAMS,
+    });
+    this.subscription = subscription;
+    subscription.done.then(
+      () => undefined,
+      (error: unknown) => this.recover(error),
+    );
+  }
+
+  private async handle(event: RecordedEvent, context: ProjectionContext, subscription: Subscription): Promise<void> {
+    if (comparePositions(event.position, this.position) <= 0) return;
+    if (this.projection.handles(event)) await this.projection.apply(event, context);
+    this.position = event.position;
+    this.processedEvents += 1;
+    this.lastEventRecordedAt = event.recordedAt.getTime();
+    this.countRate();
+    this.sinceCheckpoint += 1;
+    const live = subscription.isLive;
+    if (live && this.state === 'CATCHING_UP') this.state = 'LIVE';
+    if (live || this.sinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) await this.writeCheckpoint();
+    this.flushChanges();
+    this.releaseWaiters();
+  }
+
+  private countRate(): void {
+    const now = this.clock();
+    if (this.rate.since === 0) this.rate.since = now;
+    this.rate.events += 1;
+    const elapsed = now - this.rate.since;
+    if (elapsed >= 1000) {
+      this.rate.perSecond = (this.rate.events * 1000) / elapsed;
+      this.rate = { since: now, events: 0, perSecond: this.rate.perSecond };
+    }
+  }
+
+  private async writeCheckpoint(): Promise<void> {
+    if (this.sinceCheckpoint === 0) return;
+    const key = positionKey(this.position);
+    await this.readStore.collection<CheckpointDocument>(CHECKPOINTS).updateOne(
+      { _id: this.options.checkpointId, key: { $lt: key } },
+      { $set: { position: this.position, key, processedEvents: this.processedEvents, updatedAt: new Date(this.clock()).toISOString() } },
+      { upsert: true },
+    );
+    this.sinceCheckpoint = 0;
+  }
+
+  private flushChanges(): void {
+    if (this.pendingChanges.length === 0) return;
+    const changes = this.pendingChanges;
+    this.pendingChanges = [];
+    if (this.feed) for (const change of changes) this.feed.publish(change);
+  }
+
+  private releaseWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const still: Waiter[] = [];
+    for (const waiter of this.waiters) {
+      if (comparePositions(this.position, waiter.position) >= 0) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(true);
+      } else {
+        still.push(waiter);
+      }
+    }
+    this.waiters = still;
+  }
+
+  private recover(error: unknown): void {
+    if (this.stopped) return;
+    this.lastError = error instanceof Error ? error.message : String(error);
+    this.state = 'FAILED';
+    this.options.onError?.(error);
+    this.pendingChanges = [];
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.stopped) {
+        this.state = 'CATCHING_UP';
+        this.subscribe();
+      }
+    }, this.options.retryDelayMs ?? 1000);
+  }
+}

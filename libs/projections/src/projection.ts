@@ -1,0 +1,45 @@
+import type { IndexSpec, ReadCollection, Document } from '@ledger/read-store';
+import type { Position, RecordedEvent } from '@ledger/event-store';
+
+/** A sortable text form of a position: comparing two keys compares the positions. */
+export function positionKey(position: Position): string {
+  return `${String(position.commit).padStart(20, '0')}:${String(position.prepare).padStart(20, '0')}`;
+}
+
+/** What a projection published after a durable write: enough for a subscriber to re-read. */
+export interface ReadModelChange {
+  projection: string;
+  collection: string;
+  organizationId: string;
+  id: string;
+  position: Position;
+}
+
+export interface ProjectionContext {
+  /** The projection's collection under its logical name; the runner maps it to the versioned one. */
+  collection<T extends Document = Document>(name: string): ReadCollection<T>;
+  /** Announce a change; delivered to the change feed once the write is durable. */
+  changed(collection: string, organizationId: string, id: string): void;
+}
+
+export interface CollectionSpec {
+  name: string;
+  indexes: IndexSpec[];
+}
+
+/**
+ * A read model's projection: `{ name, version, handles, apply }`. It writes in MongoDB's update
+ * language and guards each document with the revision or position it last applied, so applying
+ * an event twice changes nothing.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  readonly collections: CollectionSpec[];
+  /** Streams this projection reads, by id prefix. */
+  readonly streamPrefixes: string[];
+  handles(event: RecordedEvent): boolean;
+  apply(event: RecordedEvent, context: ProjectionContext): Promise<void>;
+  /** Drops in-memory state (caches) before a rebuild into new collections. */
+  reset?(): void;
+}

@@ -1,0 +1,195 @@
+import { decodeSessionEvent, ModelUsageData, TokenUsage, usageOf, ZERO_USAGE, PREVIEW_LENGTH } from '@ledger/domain';
+import type { RecordedEvent } from '@ledger/event-store';
+import type { Document } from '@ledger/read-store';
+import { Projection, ProjectionContext } from './projection';
+
+export const RUNS = 'runs';
+export const TOOL_CALLS = 'tool_calls';
+
+export interface RunDocument extends Document {
+  runId: string;
+  sessionId: string;
+  organizationId: string;
+  status: string;
+  model: string | null;
+  input: unknown;
+  output: unknown;
+  error: { code: string; message: string; at: string } | null;
+  usage: TokenUsage;
+  eventCount: number;
+  startedAt: string;
+  finishedAt: string | null;
+  lastRevision: number;
+}
+
+export interface ToolCallDocument extends Document {
+  toolCallId: string;
+  runId: string;
+  sessionId: string;
+  organizationId: string;
+  name: string;
+  status: string;
+  arguments: unknown;
+  outputPreview: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  lastRevision: number;
+}
+
+export function runDocumentId(sessionId: string, runId: string): string {
+  return `${sessionId}/${runId}`;
+}
+
+function preview(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length <= PREVIEW_LENGTH ? text : text.slice(0, PREVIEW_LENGTH);
+}
+
+function usageIncrement(usage: TokenUsage): Record<string, number> {
+  return Object.fromEntries(Object.entries(usage).map(([key, value]) => [`usage.${key}`, value]));
+}
+
+/**
+ * Runs and their tool calls. Run ids are the client's and may repeat across sessions, so
+ * documents are keyed by session and run. Tool calls pair TOOL_CALL with TOOL_RESULT on
+ * `toolCallId`, in whichever order they arrive.
+ */
+export class RunsProjection implements Projection {
+  readonly name = RUNS;
+  readonly version = 1;
+  readonly streamPrefixes = ['session-'];
+  readonly collections = [
+    { name: RUNS, indexes: [{ keys: { organizationId: 1, sessionId: 1, startedAt: 1, _id: 1 }, name: 'org_session_started' }, { keys: { organizationId: 1, runId: 1 }, name: 'org_run' }] },
+    { name: TOOL_CALLS, indexes: [{ keys: { organizationId: 1, sessionId: 1, runId: 1, startedAt: 1 }, name: 'org_session_run' }] },
+  ];
+
+  handles(event: RecordedEvent): boolean {
+    return event.streamId.startsWith('session-') && event.type !== 'SessionStarted' && event.type !== 'SessionUpdated' && event.type !== 'SessionEnded';
+  }
+
+  async apply(event: RecordedEvent, context: ProjectionContext): Promise<void> {
+    const e = decodeSessionEvent(event);
+    const sessionId = event.streamId.slice('session-'.length);
+    const organizationId = event.metadata.organizationId;
+    const runs = context.collection<RunDocument>(RUNS);
+    const revision = event.revision;
+    const guard = (runId: string) => ({ _id: runDocumentId(sessionId, runId), lastRevision: { $lt: revision } });
+    const touched = (runId: string) => context.changed(RUNS, organizationId, runDocumentId(sessionId, runId));
+
+    switch (e.type) {
+      case 'RunStarted': {
+        await runs.updateOne(
+          guard(e.data.runId),
+          {
+            $set: { lastRevision: revision },
+            $setOnInsert: {
+              runId: e.data.runId,
+              sessionId,
+              organizationId,
+              status: 'RUNNING',
+              model: e.data.model,
+              input: e.data.input,
+              output: null,
+              error: null,
+              usage: { ...ZERO_USAGE },
+              eventCount: 0,
+              startedAt: e.at,
+              finishedAt: null,
+            },
+          },
+          { upsert: true },
+        );
+        touched(e.data.runId);
+        return;
+      }
+      case 'RunFinished': {
+        const error = e.data.error ? { ...e.data.error, at: e.at } : null;
+        const result = await runs.updateOne(guard(e.data.runId), {
+          $set: { lastRevision: revision, status: e.data.status, output: e.data.output, error, finishedAt: e.at },
+        });
+        if (result.matchedCount > 0) touched(e.data.runId);
+        return;
+      }
+      case 'CheckpointResolved': {
+        const approved = e.data.decision === 'APPROVE';
+        const set: Record<string, unknown> = { lastRevision: revision, status: approved ? 'RUNNING' : 'FAILED' };
+        if (!approved) {
+          set.error = { code: 'CHECKPOINT_REJECTED', message: e.data.comment ?? 'checkpoint rejected', at: e.at };
+          set.finishedAt = e.at;
+        }
+        const result = await runs.updateOne(guard(e.data.runId), { $set: set });
+        if (result.matchedCount > 0) touched(e.data.runId);
+        return;
+      }
+      case 'SessionStarted':
+      case 'SessionUpdated':
+      case 'SessionEnded':
+        return;
+      default:
+        break;
+    }
+
+    const runId = e.data.runId;
+    if (runId === null) return;
+    const set: Record<string, unknown> = { lastRevision: revision };
+    const update: Record<string, unknown> = { $set: set, $inc: { eventCount: 1 } };
+    if (e.type === 'CHECKPOINT') set.status = 'WAITING';
+    if (e.type === 'MODEL_USAGE') {
+      const data = e.data.data as unknown as ModelUsageData;
+      const pricing = e.data.pricing ?? { costUsd: data.costUsd ?? 0, source: typeof data.costUsd === 'number' ? 'reported' : 'unpriced' };
+      update.$inc = { eventCount: 1, ...usageIncrement(usageOf(data, pricing)) };
+    }
+    const result = await runs.updateOne(guard(runId), update);
+    if (result.matchedCount === 0) return;
+    touched(runId);
+
+    if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') await this.applyToolCall(e.type, e.data.data, e.at, sessionId, runId, organizationId, revision, context);
+  }
+
+  private async applyToolCall(
+    type: 'TOOL_CALL' | 'TOOL_RESULT',
+    data: Record<string, unknown>,
+    at: string,
+    sessionId: string,
+    runId: string,
+    organizationId: string,
+    revision: number,
+    context: ProjectionContext,
+  ): Promise<void> {
+    const toolCalls = context.collection<ToolCallDocument>(TOOL_CALLS);
+    const toolCallId = String(data.toolCallId);
+    const _id = `${runDocumentId(sessionId, runId)}/${toolCallId}`;
+    const insertDefaults = { toolCallId, runId, sessionId, organizationId };
+    if (type === 'TOOL_CALL') {
+      await toolCalls.updateOne(
+        { _id, lastRevision: { $lt: revision } },
+        {
+          $set: { lastRevision: revision, name: String(data.name), arguments: data.arguments ?? null, startedAt: at },
+          $setOnInsert: { ...insertDefaults, status: 'running', outputPreview: null, finishedAt: null, durationMs: null },
+        },
+        { upsert: true },
+      );
+    } else {
+      const current = await toolCalls.findOne({ _id });
+      const reported = typeof data.durationMs === 'number' ? data.durationMs : null;
+      const measured = current ? Math.max(0, Date.parse(at) - Date.parse(current.startedAt)) : null;
+      await toolCalls.updateOne(
+        { _id, lastRevision: { $lt: revision } },
+        {
+          $set: {
+            lastRevision: revision,
+            status: data.status === 'failed' ? 'failed' : 'succeeded',
+            outputPreview: preview(data.output),
+            finishedAt: at,
+            durationMs: reported ?? measured,
+          },
+          $setOnInsert: { ...insertDefaults, name: toolCallId, arguments: null, startedAt: at },
+        },
+        { upsert: true },
+      );
+    }
+    context.changed(TOOL_CALLS, organizationId, _id);
+  }
+}

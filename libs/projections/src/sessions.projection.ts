@@ -1,0 +1,81 @@
+import {
+  ActivityWindows,
+  activeUntil,
+  decodeSessionEvent,
+  evolve,
+  idleDeadline,
+  SessionView,
+} from '@ledger/domain';
+import type { RecordedEvent } from '@ledger/event-store';
+import type { Document } from '@ledger/read-store';
+import { Projection, ProjectionContext } from './projection';
+
+export const SESSIONS = 'sessions';
+
+/**
+ * The sessions read model: one document per session, the SessionView folded by the domain's
+ * own `evolve` (the same code sessionAsOf replays with), plus the stored instants that make
+ * Active and the Command Center range queries: `activeUntil` and `idleDeadline`.
+ */
+export type SessionDocument = SessionView &
+  Document & {
+    activeUntil: string | null;
+    idleDeadline: string | null;
+    searchText: string;
+  };
+
+export function toSessionDocument(view: SessionView, windows: ActivityWindows): SessionDocument {
+  const searchText = [view.title, view.preview, view.source?.reference].filter((part): part is string => !!part).join('\n').toLowerCase();
+  return { ...view, _id: view.id, activeUntil: activeUntil(view, windows), idleDeadline: idleDeadline(view), searchText };
+}
+
+function viewOf(document: SessionDocument): SessionView {
+  const { _id, activeUntil: _a, idleDeadline: _i, searchText: _s, ...view } = document;
+  return view;
+}
+
+export class SessionsProjection implements Projection {
+  readonly name = SESSIONS;
+  readonly version = 1;
+  readonly streamPrefixes = ['session-'];
+  readonly collections = [
+    {
+      name: SESSIONS,
+      indexes: [
+        { keys: { organizationId: 1, lastActivityAt: -1, _id: -1 }, name: 'org_activity' },
+        { keys: { organizationId: 1, activeUntil: 1 }, name: 'org_active_until' },
+        { keys: { organizationId: 1, parentSessionId: 1, lastActivityAt: -1 }, name: 'org_parent' },
+        { keys: { organizationId: 1, 'owner.id': 1, lastActivityAt: -1 }, name: 'org_owner' },
+        { keys: { idleDeadline: 1 }, name: 'idle_deadline' },
+        { keys: { activeUntil: 1 }, name: 'active_until' },
+      ],
+    },
+  ];
+
+  constructor(private readonly windows: ActivityWindows) {}
+
+  handles(event: RecordedEvent): boolean {
+    return event.streamId.startsWith('session-');
+  }
+
+  async apply(event: RecordedEvent, context: ProjectionContext): Promise<void> {
+    const sessions = context.collection<SessionDocument>(SESSIONS);
+    const domainEvent = decodeSessionEvent(event);
+    let view: SessionView | null = null;
+    if (domainEvent.type !== 'SessionStarted') {
+      const sessionId = event.streamId.slice('session-'.length);
+      const current = await sessions.findOne({ _id: sessionId });
+      if (!current || current.sequence >= event.revision) return;
+      view = viewOf(current);
+    }
+    const next = evolve({ view, runs: new Map() }, domainEvent, event.revision).view;
+    if (!next) return;
+    const { _id, ...fields } = toSessionDocument(next, this.windows);
+    const result = await sessions.updateOne(
+      { _id, sequence: { $lt: event.revision } },
+      { $set: fields },
+      { upsert: true },
+    );
+    if (result.matchedCount + result.upsertedCount > 0) context.changed(SESSIONS, next.organizationId, next.id);
+  }
+}
