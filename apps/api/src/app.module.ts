@@ -1,6 +1,7 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ import { MutationResolver, QueryResolver, RunFieldsResolver, SessionFieldsResolv
 import { DateTimeScalar, JSONScalar } from './graphql/scalars';
 import { TYPE_DEFS } from './graphql/schema';
 import { StoresModule } from './infrastructure/stores.module';
+import { HealthController } from './health/health.controller';
 import { QUERY_HANDLERS } from './read/queries';
 import { SessionQueries } from './read/session-queries';
 import { CommandPreparation } from './write/command-preparation';
@@ -43,6 +45,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         CqrsModule.forRoot(),
         AuthModule,
+        TerminusModule,
         StoresModule.forRoot({ runProjections: true }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -65,6 +68,7 @@ export class AppModule {
           }),
         }),
       ],
+      controllers: [HealthController],
       providers: [
         { provide: CLOCK, useValue: systemClock },
         SessionRepository,

@@ -30,7 +30,8 @@ export interface EventMetadata {
   redactions: string[];
   /** When it happened at the source (ISO-8601); the store's own time is `recordedAt`. */
   occurredAt: string;
-  [key: string]: JsonValue | undefined;
+  /** The id the client gave the event, when it is not itself the stored UUID. */
+  clientEventId?: string;
 }
 
 export interface EventToAppend {

@@ -1,7 +1,7 @@
 import { decodeSessionEvent, ModelUsageData, Principal, TokenUsage, usageOf, ZERO_USAGE } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { positionKey, Projection, ProjectionContext } from './projection';
+import { CollectionSpec, positionKey, Projection, ProjectionContext } from './projection';
 
 export const MANAGED_AGENTS = 'managed_agents';
 export const MANAGED_AGENT_SESSIONS = 'managed_agent_sessions';
@@ -34,7 +34,7 @@ export class ManagedAgentsProjection implements Projection {
   readonly name = MANAGED_AGENTS;
   readonly version = 1;
   readonly streamPrefixes = ['session-'];
-  readonly collections = [
+  readonly collections: CollectionSpec[] = [
     { name: MANAGED_AGENTS, indexes: [{ keys: { organizationId: 1, lastActivityAt: -1, _id: 1 }, name: 'org_activity' }] },
     { name: MANAGED_AGENT_SESSIONS, indexes: [] },
   ];

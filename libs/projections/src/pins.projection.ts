@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { Projection, ProjectionContext } from './projection';
+import { CollectionSpec, Projection, ProjectionContext } from './projection';
 
 export const PINS = 'pins';
 
@@ -22,7 +22,7 @@ export class PinsProjection implements Projection {
   readonly name = PINS;
   readonly version = 1;
   readonly streamPrefixes = ['pins-'];
-  readonly collections = [{ name: PINS, indexes: [{ keys: { organizationId: 1, principalKey: 1, pinned: 1 }, name: 'org_principal' }] }];
+  readonly collections: CollectionSpec[] = [{ name: PINS, indexes: [{ keys: { organizationId: 1, principalKey: 1, pinned: 1 }, name: 'org_principal' }] }];
 
   handles(event: RecordedEvent): boolean {
     return event.streamId.startsWith('pins-') && (event.type === 'SessionPinned' || event.type === 'SessionUnpinned');

@@ -71,6 +71,10 @@ export class ProjectionEngine {
     for (const runner of this.runners.values()) await runner.stop();
   }
 
+  failedProjections(): string[] {
+    return [...this.runners.values()].filter((runner) => runner.state === 'FAILED').map((runner) => runner.projection.name);
+  }
+
   projectionNames(): string[] {
     return [...this.runners.keys()];
   }

@@ -1,7 +1,7 @@
 import { decodeSessionEvent, ModelUsageData, TokenUsage, usageOf, ZERO_USAGE, PREVIEW_LENGTH } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { Projection, ProjectionContext } from './projection';
+import { CollectionSpec, Projection, ProjectionContext } from './projection';
 
 export const RUNS = 'runs';
 export const TOOL_CALLS = 'tool_calls';
@@ -60,7 +60,7 @@ export class RunsProjection implements Projection {
   readonly name = RUNS;
   readonly version = 1;
   readonly streamPrefixes = ['session-'];
-  readonly collections = [
+  readonly collections: CollectionSpec[] = [
     { name: RUNS, indexes: [{ keys: { organizationId: 1, sessionId: 1, startedAt: 1, _id: 1 }, name: 'org_session_started' }, { keys: { organizationId: 1, runId: 1 }, name: 'org_run' }] },
     { name: TOOL_CALLS, indexes: [{ keys: { organizationId: 1, sessionId: 1, runId: 1, startedAt: 1 }, name: 'org_session_run' }] },
   ];

@@ -8,7 +8,7 @@ import {
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { Projection, ProjectionContext } from './projection';
+import { CollectionSpec, Projection, ProjectionContext } from './projection';
 
 export const SESSIONS = 'sessions';
 
@@ -38,7 +38,7 @@ export class SessionsProjection implements Projection {
   readonly name = SESSIONS;
   readonly version = 1;
   readonly streamPrefixes = ['session-'];
-  readonly collections = [
+  readonly collections: CollectionSpec[] = [
     {
       name: SESSIONS,
       indexes: [

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { decodeSessionEvent, ModelUsageData, Principal, TokenUsage, usageOf } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { Projection, ProjectionContext } from './projection';
+import { CollectionSpec, Projection, ProjectionContext } from './projection';
 
 export const USAGE_BUCKETS = 'usage_buckets';
 export const USAGE_SESSIONS = 'usage_sessions';
@@ -46,7 +46,7 @@ export class UsageProjection implements Projection {
   readonly name = 'usage';
   readonly version = 1;
   readonly streamPrefixes = ['session-'];
-  readonly collections = [
+  readonly collections: CollectionSpec[] = [
     {
       name: USAGE_BUCKETS,
       indexes: [

@@ -1,0 +1,44 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { ProjectionEngine } from '@ledger/projections';
+
+/**
+ * GET /health/live: the process answers. GET /health (readiness): the event store answers and
+ * no projection has failed.
+ */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly engine: ProjectionEngine,
+  ) {}
+
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get()
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      async () => {
+        const indicator = this.indicators.check('eventStore');
+        try {
+          await this.store.headPosition();
+          return indicator.up();
+        } catch {
+          return indicator.down({ message: 'the event store does not answer' });
+        }
+      },
+      async () => {
+        const indicator = this.indicators.check('projections');
+        const failed = this.engine.failedProjections();
+        return failed.length === 0 ? indicator.up() : indicator.down({ failed });
+      },
+    ]);
+  }
+}

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigModule } from '../../api/src/config/config.module';
+import { ConfigError, loadConfig } from '../../api/src/config/ledger-config';
+import { StoresModule } from '../../api/src/infrastructure/stores.module';
+
+/**
+ * The projector alone, for production scale-out: it follows the event store and keeps the
+ * read models in MongoDB; api replicas serve queries and subscriptions from them.
+ */
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`agent-ledger projector: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (!config.mongodbUrl) {
+    process.stderr.write('agent-ledger projector: MONGODB_URL is required (the in-memory read store lives inside the api process)\n');
+    process.exit(2);
+  }
+  @Module({ imports: [ConfigModule.forRoot(config), StoresModule.forRoot({ runProjections: true })] })
+  class ProjectorModule {}
+  const app = await NestFactory.createApplicationContext(ProjectorModule);
+  app.enableShutdownHooks();
+  new Logger('Projector').log('projections running');
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`agent-ledger projector: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,168 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from './errors';
+import { describeEventStoreContract, events, waitUntil, type EventStoreFixture } from './event-store.contract';
+import type { EventToAppend, RecordedEvent } from './event-store.port';
+import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
+
+function sqliteFixture(options: SqliteEventStoreOptions): () => Promise<EventStoreFixture> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-event-store-'));
+    const store = new SqliteEventStore(join(dir, 'events.sqlite'), options);
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
+}
+
+describeEventStoreContract('SQLite file', sqliteFixture({ pollIntervalMs: 100 }));
+// Tiny pages: catch-up crosses many page boundaries, and live appends land mid-replay.
+describeEventStoreContract('SQLite file, 3-event pages', sqliteFixture({ pollIntervalMs: 100, pageSize: 3 }));
+
+describe('SqliteEventStore', () => {
+  let dir: string;
+  let file: string;
+  const opened: SqliteEventStore[] = [];
+  const open = (options: SqliteEventStoreOptions = {}): SqliteEventStore => {
+    const store = new SqliteEventStore(file, options);
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-event-store-'));
+    file = join(dir, 'events.sqlite');
+  });
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps its events across close and reopen, and carries on numbering from there', async () => {
+    const first = open();
+    const written = events(4);
+    const result = await first.append('session-1', written, 'no_stream');
+    await first.close();
+
+    const reopened = open();
+    expect((await reopened.readStream('session-1')).map((event) => event.id)).toEqual(written.map((event) => event.id));
+    expect(await reopened.streamRevision('session-1')).toBe(3);
+    expect(await reopened.headPosition()).toEqual(result.position);
+    const next = await reopened.append('session-1', events(1), 3);
+    expect(next.nextRevision).toBe(4);
+    expect(next.position.commit).toBeGreaterThan(result.position.commit);
+  });
+
+  it('runs the file in WAL mode', () => {
+    open();
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it("delivers another instance's appends to a subscription by polling the shared file", async () => {
+    const writer = open();
+    const reader = open({ pollIntervalMs: 30 });
+    const received: RecordedEvent[] = [];
+    const subscription = reader.subscribeToAll((event) => {
+      received.push(event);
+    });
+    await waitUntil(() => subscription.isLive, 'the reader to go live');
+    await writer.append('session-a', events(3), 'no_stream');
+    await writer.append('session-b', events(2), 'no_stream');
+    await waitUntil(() => received.length === 5, "the writer's events", 2000);
+    expect(received.map((event) => event.streamId)).toEqual(['session-a', 'session-a', 'session-a', 'session-b', 'session-b']);
+    // The expected revision holds across connections too.
+    await expect(reader.append('session-a', events(1), 'no_stream')).rejects.toMatchObject({ actual: 2 });
+    await subscription.stop();
+  });
+
+  it('wakes its own subscriptions on append instead of waiting for the poll', async () => {
+    const store = open({ pollIntervalMs: 60_000 });
+    const received: RecordedEvent[] = [];
+    const subscription = store.subscribeToAll((event) => {
+      received.push(event);
+    });
+    await waitUntil(() => subscription.isLive, 'live');
+    const started = Date.now();
+    await store.append('session-fast', events(1), 'no_stream');
+    await waitUntil(() => received.length === 1, 'the event', 2000);
+    // The poll is a minute away: anything this quick was the in-process wakeup (sub-ms when idle).
+    expect(Date.now() - started).toBeLessThan(1000);
+    await subscription.stop();
+  });
+
+  it('appends at revision 100 000 like at revision 0', async () => {
+    const store = open();
+    const id = 'session-long';
+    for (let batch = 0; batch < 100; batch += 1) {
+      await store.append(id, smallEvents(1000), batch === 0 ? 'no_stream' : batch * 1000 - 1);
+    }
+    expect(await store.streamRevision(id)).toBe(99_999);
+    const result = await store.append(id, smallEvents(1), 99_999);
+    expect(result.nextRevision).toBe(100_000);
+    expect((await store.readStream(id, { fromRevision: 99_999 })).map((event) => event.revision)).toEqual([99_999, 100_000]);
+  }, 30_000);
+
+  it('treats a retry of the first events of a batch, at their expected revision, as stored', async () => {
+    const store = open();
+    const [a, b, c] = events(3);
+    await store.append('session-prefix', [a!, b!, c!], 'no_stream');
+    const stored = await store.readStream('session-prefix');
+    expect(await store.append('session-prefix', [a!, b!], 'no_stream')).toEqual({ nextRevision: 1, position: stored[1]!.position });
+    expect(await store.append('session-prefix', [b!, c!], 0)).toEqual({ nextRevision: 2, position: stored[2]!.position });
+  });
+
+  it('refuses ids stored elsewhere in the stream, naming them, even when the expected revision matches', async () => {
+    const store = open();
+    const [a] = events(1);
+    await store.append('session-dup', [a!], 'no_stream');
+    // EventStoreDB would store `a` a second time here; this store keeps ids unique per stream.
+    const sameAtNextRevision = await store.append('session-dup', [a!], 0).catch((error: unknown) => error);
+    expect(sameAtNextRevision).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(sameAtNextRevision).toMatchObject({ actual: 0, storedEventIds: [a!.id] });
+    const [x] = events(1);
+    const laterIdStored = await store.append('session-dup', [x!, a!], 'any').catch((error: unknown) => error);
+    expect(laterIdStored).toMatchObject({ name: 'WrongExpectedRevisionError', actual: 0, storedEventIds: [a!.id] });
+    expect(await store.readStream('session-dup')).toHaveLength(1);
+  });
+
+  it('stops running subscriptions on close and refuses new ones', async () => {
+    const store = open();
+    await store.append('session-c', events(2), 'no_stream');
+    const subscription = store.subscribeToAll(() => undefined);
+    await waitUntil(() => subscription.isLive, 'live');
+    await store.close();
+    await expect(subscription.done).resolves.toBeUndefined();
+    const late = store.subscribeToAll(() => undefined);
+    await expect(late.done).rejects.toBeInstanceOf(EventStoreUnavailableError);
+  });
+});
+
+function smallEvents(count: number): EventToAppend[] {
+  return Array.from({ length: count }, () => ({
+    id: randomUUID(),
+    type: 'Filled',
+    data: { ok: true },
+    metadata: {
+      organizationId: 'org',
+      actor: { type: 'system', id: 'filler' },
+      correlationId: 'c',
+      causationId: 'c',
+      schemaVersion: 1,
+      redactions: [],
+      occurredAt: '2024-01-01T00:00:00.000Z',
+    },
+  }));
+}
