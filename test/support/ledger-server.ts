@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'apps', 'api', 'main.js');
+const MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 
 export interface TestKey {
   key: string;

@@ -14,7 +14,7 @@ import { LedgerConfig } from './config/ledger-config';
 import { CommandFactory } from './graphql/command-factory';
 import { GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/error-format';
-import { MutationResolver, QueryResolver, RunFieldsResolver, SessionFieldsResolver } from './graphql/resolvers';
+import { MutationDispatch, MutationResolver, QueryResolver, RunFieldsResolver, SessionFieldsResolver } from './graphql/resolvers';
 import { DateTimeScalar, JSONScalar } from './graphql/scalars';
 import { TYPE_DEFS } from './graphql/schema';
 import { StoresModule } from './infrastructure/stores.module';
@@ -82,6 +82,7 @@ export class AppModule {
         QueryResolver,
         SessionFieldsResolver,
         RunFieldsResolver,
+        MutationDispatch,
         MutationResolver,
       ],
     };

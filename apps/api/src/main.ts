@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
@@ -19,6 +19,15 @@ function bodyErrors(error: { type?: string; status?: number; message?: string },
   next(error);
 }
 
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** LOG_LEVEL in the usual names; Nest calls "info" "log". */
+function nestLogLevels(level: string): LogLevel[] | false {
+  if (level === 'silent') return false;
+  const index = LEVELS.indexOf((level === 'info' ? 'log' : level) as LogLevel);
+  return LEVELS.slice(0, index + 1);
+}
+
 async function bootstrap(): Promise<void> {
   let config;
   try {
@@ -32,7 +41,7 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: config.logLevel === 'silent' ? false : undefined,
+    logger: nestLogLevels(config.logLevel),
   });
   app.use(express.json({ limit: config.limits.maxRequestBytes }));
   app.use(bodyErrors);

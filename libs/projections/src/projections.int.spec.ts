@@ -91,7 +91,7 @@ describe('projections', () => {
 
     it('runs and tool calls: paired on toolCallId', async () => {
       const run = await readStore.collection(versionedName('runs', 1)).findOne({ _id: `${sessions[3]}/run-3` });
-      expect(run).toMatchObject({ status: 'RUNNING', model: 'gpt-x', eventCount: 7, usage: { requests: 1, inputTokens: 400, costUsd: 0.03 } });
+      expect(run).toMatchObject({ status: 'RUNNING', model: 'gpt-x', eventCount: 7, usage: { requests: 1, inputTokens: 400, costUsd: 0, unpricedRequests: 1 } });
       const call = await readStore.collection(versionedName('tool_calls', 1)).findOne({ _id: `${sessions[3]}/run-3/tc-3` });
       expect(call).toMatchObject({ name: 'search', status: 'failed', arguments: { q: 3 }, outputPreview: '{"hits":3}', durationMs: 60_000 });
       const rejectedRun = await readStore.collection(versionedName('runs', 1)).findOne({ _id: `${sessions[5]}/run-5` });

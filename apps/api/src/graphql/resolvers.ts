@@ -22,7 +22,7 @@ import { ExecuteSessionCommand, SetPinnedCommand, SetPinnedOutcome } from '../wr
 import type { CommandOutcome } from '../write/session-command.runner';
 import { CommandFactory } from './command-factory';
 import { GraphQLContext, requireActor, requireReader } from './context';
-import { Inject } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { CLOCK, Clock } from '../clock';
 
@@ -125,22 +125,25 @@ export class RunFieldsResolver {
   }
 }
 
-@Resolver('Mutation')
-export class MutationResolver {
+/**
+ * Sends a session command and reads its answer back: from the read model once the projections
+ * have applied the write (bounded wait), or from the write side if they are behind.
+ */
+@Injectable()
+export class MutationDispatch {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    private readonly factory: CommandFactory,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  private execute(command: SessionCommand, context: GraphQLContext): Promise<CommandOutcome> {
+  execute(command: SessionCommand, context: GraphQLContext): Promise<CommandOutcome> {
     return this.commands.execute(new ExecuteSessionCommand(command, context.requestId));
   }
 
   /** The session after the command, read from the read model once it has applied the write. */
-  private async sessionAfter(actor: Actor, outcome: CommandOutcome): Promise<SessionModel> {
+  async sessionAfter(actor: Actor, outcome: CommandOutcome): Promise<SessionModel> {
     const position = outcome.appended?.position ?? outcome.session.lastPosition;
     const session = await this.queries.execute<GetSessionQuery, SessionModel | null>(
       new GetSessionQuery(actor, outcome.session.sessionId, position),
@@ -152,40 +155,50 @@ export class MutationResolver {
     throw new UnavailableError('the session was written but cannot be read back yet; query it again shortly');
   }
 
-  private async runAfter(actor: Actor, outcome: CommandOutcome, runId: string): Promise<RunModel> {
+  async runAfter(actor: Actor, outcome: CommandOutcome, runId: string): Promise<RunModel> {
     const position = outcome.appended?.position ?? outcome.session.lastPosition;
     const run = await this.queries.execute<GetRunQuery, RunModel | null>(new GetRunQuery(actor, runId, outcome.session.sessionId, position));
     if (run) return run;
     throw new UnavailableError(`run ${runId} was written but cannot be read back yet; query it again shortly (the call is safe to retry with the same runId)`);
   }
+}
+
+@Resolver('Mutation')
+export class MutationResolver {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly factory: CommandFactory,
+    private readonly dispatch: MutationDispatch,
+  ) {}
 
   @Mutation('startSession')
   async startSession(@Args('input') input: unknown, @Context() context: GraphQLContext) {
     const actor = requireActor(context);
-    const outcome = await this.execute(this.factory.startSession(actor, input), context);
-    return this.sessionAfter(actor, outcome);
+    const outcome = await this.dispatch.execute(this.factory.startSession(actor, input), context);
+    return this.dispatch.sessionAfter(actor, outcome);
   }
 
   @Mutation('updateSession')
   async updateSession(@Args('input') input: unknown, @Context() context: GraphQLContext) {
     const actor = requireActor(context);
-    const outcome = await this.execute(this.factory.updateSession(actor, input), context);
-    return this.sessionAfter(actor, outcome);
+    const outcome = await this.dispatch.execute(this.factory.updateSession(actor, input), context);
+    return this.dispatch.sessionAfter(actor, outcome);
   }
 
   @Mutation('startRun')
   async startRun(@Args('input') input: unknown, @Context() context: GraphQLContext) {
     const actor = requireActor(context);
     const command = this.factory.startRun(actor, input);
-    const outcome = await this.execute(command, context);
-    return this.runAfter(actor, outcome, command.runId);
+    const outcome = await this.dispatch.execute(command, context);
+    return this.dispatch.runAfter(actor, outcome, command.runId);
   }
 
   @Mutation('appendRunEvents')
   async appendRunEvents(@Args('input') input: unknown, @Context() context: GraphQLContext) {
     const actor = requireActor(context);
     const command = this.factory.appendRunEvents(actor, input);
-    const outcome = await this.execute(command, context);
+    const outcome = await this.dispatch.execute(command, context);
     const position: Position | null = outcome.appended?.position ?? outcome.session.lastPosition;
     if (position) await this.queries.execute(new GetSessionQuery(actor, command.sessionId, position));
     const first = outcome.appended?.firstRevision ?? Math.min(...outcome.deduplicatedRevisions);
@@ -204,20 +217,20 @@ export class MutationResolver {
   async finishRun(@Args('input') input: unknown, @Context() context: GraphQLContext) {
     const actor = requireActor(context);
     const command = this.factory.finishRun(actor, input);
-    return this.runAfter(actor, await this.execute(command, context), command.runId);
+    return this.dispatch.runAfter(actor, await this.dispatch.execute(command, context), command.runId);
   }
 
   @Mutation('resolveCheckpoint')
   async resolveCheckpoint(@Args('input') input: unknown, @Context() context: GraphQLContext) {
     const actor = requireActor(context);
     const command = this.factory.resolveCheckpoint(actor, input);
-    return this.runAfter(actor, await this.execute(command, context), command.runId);
+    return this.dispatch.runAfter(actor, await this.dispatch.execute(command, context), command.runId);
   }
 
   @Mutation('endSession')
   async endSession(@Args('input') input: unknown, @Context() context: GraphQLContext) {
     const actor = requireActor(context);
-    return this.sessionAfter(actor, await this.execute(this.factory.endSession(actor, input), context));
+    return this.dispatch.sessionAfter(actor, await this.dispatch.execute(this.factory.endSession(actor, input), context));
   }
 
   @Mutation('setPinned')
