@@ -6,6 +6,13 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { Context as WsConnection } from 'graphql-ws';
+import type { Actor } from '@ledger/domain';
+import { LiveFeeds } from './live/live-feeds';
+import { SubscriptionResolver } from './live/subscription.resolver';
+import { TimeScheduler } from './live/time-scheduler';
 import { ApiKeyRegistry } from './auth/api-keys';
 import { AuthModule } from './auth/auth.module';
 import { CLOCK, systemClock } from './clock';
@@ -36,6 +43,12 @@ const armor = new ApolloArmor({
 });
 const protection = armor.protect();
 
+/** graphql-ws's connection context on the ws server, with the actor found at connection_init. */
+interface WsContext {
+  connectionParams?: Readonly<Record<string, unknown>>;
+  extra: { socket: WebSocket; request: IncomingMessage; actor?: Actor };
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: LedgerConfig): DynamicModule {
@@ -61,10 +74,33 @@ export class AppModule {
             formatError,
             plugins: [...protection.plugins],
             validationRules: [...protection.validationRules],
-            context: ({ req }: { req: Request }): GraphQLContext => ({
-              actor: keys.authenticate(req.headers.authorization),
-              requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
-            }),
+            subscriptions: {
+              'graphql-ws': {
+                path: '/graphql',
+                // A missing or unknown key closes the connection with the protocol's 4403 Forbidden.
+                onConnect: (ctx: WsConnection) => {
+                  const actor = keys.authenticate(String(ctx.connectionParams?.authorization ?? ''));
+                  if (!actor) return false;
+                  (ctx.extra as WsContext['extra']).actor = actor;
+                  return true;
+                },
+              },
+            },
+            context: (arg: { req?: Request } | WsContext): GraphQLContext => {
+              if ('req' in arg && arg.req) {
+                const req = arg.req;
+                return {
+                  actor: keys.authenticate(req.headers.authorization),
+                  requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+                };
+              }
+              const ws = arg as WsContext;
+              return {
+                actor: ws.extra.actor ?? null,
+                requestId: randomUUID(),
+                closeConnection: (code, reason) => ws.extra.socket.close(code, reason),
+              };
+            },
           }),
         }),
       ],
@@ -84,6 +120,9 @@ export class AppModule {
         RunFieldsResolver,
         MutationDispatch,
         MutationResolver,
+        LiveFeeds,
+        TimeScheduler,
+        SubscriptionResolver,
       ],
     };
   }

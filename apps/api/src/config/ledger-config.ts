@@ -67,6 +67,12 @@ export class LedgerEnvironment {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** Distinct pending changes a subscriber may fall behind by before it is closed as too slow. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SUBSCRIBER_BUFFER_SIZE = 1000;
 }
 
 export interface ApiKeyEntry {
@@ -88,6 +94,7 @@ export interface LedgerConfig {
   readYourWritesTimeoutMs: number;
   logLevel: string;
   limits: { maxEventDataBytes: number; maxBatchEvents: number; maxRequestBytes: number };
+  live: { subscriberBufferSize: number; timelinePollMs: number };
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
@@ -170,5 +177,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
     limits: { maxEventDataBytes: 64 * 1024, maxBatchEvents: 500, maxRequestBytes: 4 * 1024 * 1024 },
+    live: { subscriberBufferSize: env.SUBSCRIBER_BUFFER_SIZE, timelinePollMs: 2000 },
   };
 }

@@ -3,6 +3,8 @@ import { Actor, ForbiddenError, Role, UnauthenticatedError } from '@ledger/domai
 export interface GraphQLContext {
   actor: Actor | null;
   requestId: string;
+  /** For WebSocket subscribers: closes this connection, e.g. when it falls too far behind. */
+  closeConnection?: (code: number, reason: string) => void;
 }
 
 /** The caller, or UNAUTHENTICATED when the request carried no known key. */

@@ -1,0 +1,58 @@
+import { Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface Collected<T> {
+  items: T[];
+  error: unknown;
+  completed: boolean;
+  /** Resolves once `predicate` holds for the items, or rejects after `timeoutMs`. */
+  until(predicate: (items: T[]) => boolean, timeoutMs?: number): Promise<T[]>;
+  stop(): void;
+}
+
+/** A graphql-ws client, as a dashboard would connect. */
+export function liveClient(httpUrl: string, key: string | null, options: { retryAttempts?: number } = {}): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: key ? { authorization: `Bearer ${key}` } : {},
+    retryAttempts: options.retryAttempts ?? 0,
+    lazy: true,
+  });
+}
+
+export function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}, pick: (data: Record<string, unknown>) => T = (d) => Object.values(d)[0] as T): Collected<T> {
+  const collected: Collected<T> = {
+    items: [],
+    error: null,
+    completed: false,
+    async until(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(collected.items)) {
+        if (collected.error) throw new Error(`subscription failed: ${JSON.stringify(collected.error)}`);
+        if (Date.now() > deadline) throw new Error(`timed out with ${collected.items.length} items: ${JSON.stringify(collected.items.slice(-5))}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return collected.items;
+    },
+    stop: () => undefined,
+  };
+  collected.stop = client.subscribe<Record<string, unknown>>(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors) collected.error = result.errors;
+        else if (result.data) collected.items.push(pick(result.data));
+      },
+      error: (error) => {
+        collected.error = error instanceof Error ? error.message : (error as { code?: number; reason?: string }).code !== undefined ? { code: (error as { code: number }).code, reason: (error as { reason: string }).reason } : error;
+      },
+      complete: () => {
+        collected.completed = true;
+      },
+    },
+  );
+  return collected;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
