@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { GraphQLClient } from './support/graphql-client';
-import { collect, liveClient, sleep } from './support/live-client';
+import { collect, liveClient, sleep, within } from './support/live-client';
 import { KEYS, LedgerServer, removeDir, startServer } from './support/ledger-server';
 
 const START = `mutation($input: StartSessionInput!) { startSession(input: $input) { id sequence } }`;
@@ -180,7 +180,7 @@ describe('live: subscriptions over graphql-ws', () => {
     await sleep(1000);
     // The slow reader catches up: behind its backlog it finds the close frame, with the reason.
     socket.resume();
-    const close = await Promise.race([closed, sleep(15_000).then(() => null)]);
+    const close = await within(closed, 15_000);
     expect(close).toEqual({ code: 4008, reason: expect.stringContaining('subscriber too slow') });
     await healthy.until((items) => ids.every((id) => items.some((i) => i.session.id === id)), 10_000);
     healthy.stop();
