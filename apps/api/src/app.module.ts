@@ -30,6 +30,7 @@ import { QUERY_HANDLERS } from './read/queries';
 import { SessionQueries } from './read/session-queries';
 import { CommandPreparation } from './write/command-preparation';
 import { ExecuteSessionCommandHandler, SetPinnedHandler } from './write/commands';
+import { RebuildProjectionHandler, VerifyProjectionHandler } from './write/projection-admin';
 import { SessionCommandRunner } from './write/session-command.runner';
 import { SessionRepository } from './write/session-repository';
 
@@ -114,6 +115,8 @@ export class AppModule {
         SessionQueries,
         ExecuteSessionCommandHandler,
         SetPinnedHandler,
+        RebuildProjectionHandler,
+        VerifyProjectionHandler,
         ...QUERY_HANDLERS,
         QueryResolver,
         SessionFieldsResolver,

@@ -1,9 +1,10 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { EventStore, Position } from '@ledger/event-store';
 import { comparePositions, formatPosition } from '@ledger/event-store';
 import type { Document, ReadCollection, ReadStore } from '@ledger/read-store';
 import type { ChangeFeed } from './change-feed';
 import type { Projection } from './projection';
-import { PROJECTED_STREAMS, ProjectionRunner, ProjectionState } from './projection-runner';
+import { CHECKPOINTS, PROJECTED_STREAMS, ProjectionRunner, ProjectionState } from './projection-runner';
 
 export interface ProjectionStatusView {
   name: string;
@@ -17,11 +18,28 @@ export interface ProjectionStatusView {
   eventsPerSecond: number | null;
 }
 
+export interface ProjectionVerificationView {
+  name: string;
+  matches: boolean;
+  liveDigest: string;
+  rebuiltDigest: string;
+  documents: number;
+  differences: string[];
+}
+
 export interface ProjectionEngineOptions {
   checkpointEvery?: number;
   retryDelayMs?: number;
   clock?: () => number;
   onError?(projection: string, error: unknown): void;
+  onSwap?(projection: string, version: number): void;
+}
+
+/** Which version of each projection is live, kept in the read store beside the read models. */
+export const PROJECTION_REGISTRY = 'projection_registry';
+
+interface RegistryDocument extends Document {
+  version: number;
 }
 
 /** The physical collection of a projection's logical collection at a version. */
@@ -29,15 +47,46 @@ export function versionedName(logical: string, version: number): string {
   return `${logical}_v${version}`;
 }
 
+export class ProjectionBusyError extends Error {}
+export class UnknownProjectionError extends Error {}
+
 const LAG_COUNT_LIMIT = 100_000;
+const SWAP_CHECK_MS = 25;
+const MAX_DIFFERENCES = 100;
+
+interface Slot {
+  projection: Projection;
+  version: number;
+  runner: ProjectionRunner;
+  rebuild: { runner: ProjectionRunner; version: number; target: Position; done: Promise<ProjectionStatusView> } | null;
+}
+
+/** JSON with object keys sorted at every level: the same document always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 /**
  * Runs every projection and answers for them as one: where each logical collection lives now,
- * whether a position has been applied everywhere (read-your-writes), and each one's status.
+ * whether a position has been applied everywhere (read-your-writes), each one's status, and the
+ * blue/green rebuild and verification of a projection.
  */
 export class ProjectionEngine {
-  private readonly runners = new Map<string, ProjectionRunner>();
-  private readonly owners = new Map<string, Projection>();
+  private readonly slots = new Map<string, Slot>();
+  private readonly owners = new Map<string, Slot>();
+  private started = false;
 
   constructor(
     private readonly store: EventStore,
@@ -47,49 +96,82 @@ export class ProjectionEngine {
     private readonly options: ProjectionEngineOptions = {},
   ) {
     for (const projection of projections) {
-      for (const spec of projection.collections) this.owners.set(spec.name, projection);
-      this.runners.set(projection.name, this.runnerFor(projection));
+      const slot: Slot = { projection, version: projection.version, runner: this.runnerFor(projection, projection.version, feed), rebuild: null };
+      this.slots.set(projection.name, slot);
+      for (const spec of projection.collections) this.owners.set(spec.name, slot);
     }
   }
 
-  private runnerFor(projection: Projection): ProjectionRunner {
-    return new ProjectionRunner(this.store, this.readStore, projection, this.feed, {
-      collectionName: (logical) => versionedName(logical, projection.version),
-      checkpointId: `${projection.name}@v${projection.version}`,
+  private runnerFor(
+    projection: Projection,
+    version: number,
+    feed: ChangeFeed | null,
+    extra: { collectionName?: (logical: string) => string; checkpointId?: string; stopAt?: Position; initialState?: ProjectionState } = {},
+  ): ProjectionRunner {
+    return new ProjectionRunner(this.store, this.readStore, projection, feed, {
+      collectionName: extra.collectionName ?? ((logical) => versionedName(logical, version)),
+      checkpointId: extra.checkpointId ?? `${projection.name}@v${version}`,
       checkpointEvery: this.options.checkpointEvery,
       retryDelayMs: this.options.retryDelayMs,
       clock: this.options.clock,
+      stopAt: extra.stopAt,
+      initialState: extra.initialState,
       onError: (error) => this.options.onError?.(projection.name, error),
     });
   }
 
+  /**
+   * Starts every projection at its live version (as the registry says). Collections of other
+   * versions are leftovers of a rebuild that a crash interrupted: they are dropped, and such a
+   * rebuild starts again from the beginning when asked.
+   */
   async start(): Promise<void> {
-    for (const runner of this.runners.values()) await runner.start();
+    const registry = this.readStore.collection<RegistryDocument>(PROJECTION_REGISTRY);
+    const existing = await this.readStore.listCollections();
+    for (const slot of this.slots.values()) {
+      const entry = await registry.findOne({ _id: slot.projection.name });
+      if (entry && entry.version !== slot.version) {
+        slot.version = entry.version;
+        slot.runner = this.runnerFor(slot.projection, slot.version, this.feed);
+      }
+      for (const spec of slot.projection.collections) {
+        const pattern = new RegExp(`^${spec.name}_(v\\d+|verify_[0-9a-f]+)$`);
+        for (const name of existing) {
+          if (pattern.test(name) && name !== versionedName(spec.name, slot.version)) await this.readStore.collection(name).drop();
+        }
+      }
+      await slot.runner.start();
+    }
+    this.started = true;
   }
 
   async stop(): Promise<void> {
-    for (const runner of this.runners.values()) await runner.stop();
+    for (const slot of this.slots.values()) {
+      await slot.rebuild?.runner.stop();
+      await slot.runner.stop();
+    }
+    this.started = false;
   }
 
   failedProjections(): string[] {
-    return [...this.runners.values()].filter((runner) => runner.state === 'FAILED').map((runner) => runner.projection.name);
+    return [...this.slots.values()].filter((slot) => slot.runner.state === 'FAILED').map((slot) => slot.projection.name);
   }
 
   projectionNames(): string[] {
-    return [...this.runners.keys()];
+    return [...this.slots.keys()];
   }
 
   /** The live collection behind a logical read-model name. */
   collection<T extends Document = Document>(logical: string): ReadCollection<T> {
-    const owner = this.owners.get(logical);
-    if (!owner) throw new Error(`no projection owns the collection ${logical}`);
-    return this.readStore.collection<T>(versionedName(logical, owner.version));
+    const slot = this.owners.get(logical);
+    if (!slot) throw new Error(`no projection owns the collection ${logical}`);
+    return this.readStore.collection<T>(versionedName(logical, slot.version));
   }
 
   /** True once every projection (or the named ones) has applied `position`; false on timeout. */
   async waitFor(position: Position, timeoutMs: number, names?: string[]): Promise<boolean> {
-    const runners = names ? names.map((name) => this.runners.get(name)).filter((r): r is ProjectionRunner => !!r) : [...this.runners.values()];
-    const reached = await Promise.all(runners.map((runner) => runner.waitFor(position, timeoutMs)));
+    const slots = names ? names.map((name) => this.slots.get(name)).filter((s): s is Slot => !!s) : [...this.slots.values()];
+    const reached = await Promise.all(slots.map((slot) => slot.runner.waitFor(position, timeoutMs)));
     return reached.every(Boolean);
   }
 
@@ -99,25 +181,172 @@ export class ProjectionEngine {
     return this.waitFor(head, timeoutMs);
   }
 
+  private slot(name: string): Slot {
+    const slot = this.slots.get(name);
+    if (!slot) throw new UnknownProjectionError(`no projection named "${name}"; projections are ${[...this.slots.keys()].join(', ')}`);
+    return slot;
+  }
+
+  private progressOf(runner: ProjectionRunner, target: Position): number {
+    if (comparePositions(runner.position, target) >= 0) return 1;
+    const from = runner.startedFrom?.commit ?? 0;
+    const span = target.commit - from;
+    return span <= 0 ? 0 : Math.max(0, Math.min(1, (runner.position.commit - from) / span));
+  }
+
+  private async statusOf(slot: Slot, head: Position, now: number): Promise<ProjectionStatusView> {
+    const runner = slot.rebuild?.runner ?? slot.runner;
+    const behind = comparePositions(runner.position, head) < 0;
+    const pending = behind ? await this.store.readAll({ after: runner.position, limit: LAG_COUNT_LIMIT, streamPrefixes: PROJECTED_STREAMS }) : [];
+    const oldest = pending[0];
+    return {
+      name: slot.projection.name,
+      version: slot.version,
+      state: slot.rebuild ? 'REBUILDING' : slot.runner.state,
+      checkpoint: runner.processedEvents > 0 ? formatPosition(runner.position) : null,
+      processedEvents: runner.processedEvents,
+      lagEvents: pending.length,
+      lagMs: oldest ? Math.max(0, now - oldest.recordedAt.getTime()) : 0,
+      rebuildProgress: slot.rebuild ? this.progressOf(slot.rebuild.runner, slot.rebuild.target) : null,
+      eventsPerSecond: runner.eventsPerSecond,
+    };
+  }
+
   async statuses(now = Date.now()): Promise<ProjectionStatusView[]> {
     const head = await this.store.headPosition();
     const views: ProjectionStatusView[] = [];
-    for (const runner of this.runners.values()) {
-      const behind = comparePositions(runner.position, head) < 0;
-      const pending = behind ? await this.store.readAll({ after: runner.position, limit: LAG_COUNT_LIMIT, streamPrefixes: PROJECTED_STREAMS }) : [];
-      const oldest = pending[0];
-      views.push({
-        name: runner.projection.name,
-        version: runner.projection.version,
-        state: runner.state,
-        checkpoint: runner.processedEvents > 0 ? formatPosition(runner.position) : null,
-        processedEvents: runner.processedEvents,
-        lagEvents: pending.length,
-        lagMs: oldest ? Math.max(0, now - oldest.recordedAt.getTime()) : 0,
-        rebuildProgress: null,
-        eventsPerSecond: runner.eventsPerSecond,
-      });
-    }
+    for (const slot of this.slots.values()) views.push(await this.statusOf(slot, head, now));
     return views;
+  }
+
+  async status(name: string, now = Date.now()): Promise<ProjectionStatusView> {
+    return this.statusOf(this.slot(name), await this.store.headPosition(), now);
+  }
+
+  /**
+   * Blue/green rebuild: the next version is built from the start of the store into its own
+   * collections while the live version keeps serving; once it has caught up it is swapped in,
+   * in one step, and the old version's collections are dropped. Resolves when the rebuild has
+   * started; `rebuildDone(name)` resolves after the swap.
+   */
+  async rebuild(name: string): Promise<ProjectionStatusView> {
+    const slot = this.slot(name);
+    if (slot.rebuild) throw new ProjectionBusyError(`a rebuild of ${name} (version ${slot.rebuild.version}) is already under way`);
+    const version = slot.version + 1;
+    for (const spec of slot.projection.collections) await this.readStore.collection(versionedName(spec.name, version)).drop();
+    await this.readStore.collection(CHECKPOINTS).deleteMany({ _id: `${name}@v${version}` });
+    const runner = this.runnerFor(slot.projection, version, null, { initialState: 'REBUILDING' });
+    const target = await this.store.headPosition();
+    const rebuild = { runner, version, target, done: Promise.resolve(null as unknown as ProjectionStatusView) };
+    slot.rebuild = rebuild;
+    rebuild.done = (async () => {
+      try {
+        await runner.start();
+        await this.swapWhenCaughtUp(slot, runner, version);
+      } catch (error) {
+        slot.rebuild = null;
+        await runner.stop();
+        throw error;
+      }
+      return this.status(name);
+    })();
+    rebuild.done.catch((error: unknown) => this.options.onError?.(name, error));
+    return this.status(name);
+  }
+
+  /** Resolves when the rebuild under way (if any) has been swapped in. */
+  async rebuildDone(name: string): Promise<ProjectionStatusView> {
+    const slot = this.slot(name);
+    return slot.rebuild ? slot.rebuild.done : this.status(name);
+  }
+
+  private async swapWhenCaughtUp(slot: Slot, runner: ProjectionRunner, version: number): Promise<void> {
+    for (;;) {
+      if (runner.isLive && comparePositions(runner.position, slot.runner.position) >= 0) break;
+      if (!this.started) throw new Error('stopped before the rebuild caught up');
+      await new Promise((resolve) => setTimeout(resolve, SWAP_CHECK_MS));
+    }
+    const old = { runner: slot.runner, version: slot.version };
+    // The swap: from here every read resolves to the new version's collections.
+    slot.version = version;
+    slot.runner = runner;
+    slot.rebuild = null;
+    runner.publishTo(this.feed);
+    runner.promote(old.runner);
+    await this.readStore
+      .collection<RegistryDocument>(PROJECTION_REGISTRY)
+      .updateOne({ _id: slot.projection.name }, { $set: { version } }, { upsert: true });
+    this.options.onSwap?.(slot.projection.name, version);
+    await old.runner.stop();
+    for (const spec of slot.projection.collections) await this.readStore.collection(versionedName(spec.name, old.version)).drop();
+    await this.readStore.collection(CHECKPOINTS).deleteMany({ _id: `${slot.projection.name}@v${old.version}` });
+  }
+
+  /** Per-document digests of the live version, taken at one position (retried if the projection moves meanwhile). */
+  private async liveDigests(slot: Slot): Promise<{ position: Position; digests: Map<string, string> }> {
+    for (let attempt = 0; ; attempt += 1) {
+      const position = slot.runner.position;
+      const version = slot.version;
+      const digests = await this.digests(slot.projection, (logical) => versionedName(logical, version));
+      if (comparePositions(position, slot.runner.position) === 0 && version === slot.version) return { position, digests };
+      if (attempt >= 20) throw new ProjectionBusyError(`${slot.projection.name} kept moving while it was read; verify again when writes are quieter`);
+    }
+  }
+
+  private async digests(projection: Projection, physical: (logical: string) => string): Promise<Map<string, string>> {
+    const digests = new Map<string, string>();
+    for (const spec of projection.collections) {
+      for (const document of await this.readStore.collection(physical(spec.name)).find({})) {
+        digests.set(`${spec.name}/${document._id}`, sha256(canonicalJson(document)));
+      }
+    }
+    return digests;
+  }
+
+  private static combined(digests: Map<string, string>): string {
+    return sha256([...digests.entries()].map(([id, digest]) => `${id}:${digest}`).sort().join('\n'));
+  }
+
+  /**
+   * Rebuilds the projection into scratch collections up to the position the live version stands
+   * at, and compares a digest of every document: the audit that the read model is exactly what
+   * the events say.
+   */
+  async verify(name: string): Promise<ProjectionVerificationView> {
+    const slot = this.slot(name);
+    await slot.runner.waitFor(await this.store.headPosition(), 30_000);
+    const live = await this.liveDigests(slot);
+    const nonce = randomBytes(6).toString('hex');
+    const physical = (logical: string) => `${logical}_verify_${nonce}`;
+    const scratch = this.runnerFor(slot.projection, slot.version, null, {
+      collectionName: physical,
+      checkpointId: `${name}@verify_${nonce}`,
+      stopAt: live.position,
+      initialState: 'REBUILDING',
+    });
+    try {
+      await scratch.start();
+      const reached = live.position.commit < 0 ? true : await scratch.waitFor(live.position, 10 * 60_000);
+      if (!reached) throw new ProjectionBusyError(`the scratch build of ${name} did not reach the live position in time`);
+      await scratch.stop();
+      const rebuilt = await this.digests(slot.projection, physical);
+      const differences: string[] = [];
+      for (const id of new Set([...live.digests.keys(), ...rebuilt.keys()])) {
+        if (live.digests.get(id) !== rebuilt.get(id)) differences.push(id);
+        if (differences.length >= MAX_DIFFERENCES) break;
+      }
+      return {
+        name,
+        matches: differences.length === 0,
+        liveDigest: ProjectionEngine.combined(live.digests),
+        rebuiltDigest: ProjectionEngine.combined(rebuilt),
+        documents: live.digests.size,
+        differences: differences.sort(),
+      };
+    } finally {
+      await scratch.stop();
+      for (const spec of slot.projection.collections) await this.readStore.collection(physical(spec.name)).drop();
+      await this.readStore.collection(CHECKPOINTS).deleteMany({ _id: `${name}@verify_${nonce}` });
+    }
   }
 }

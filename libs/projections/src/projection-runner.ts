@@ -27,6 +27,10 @@ export interface ProjectionRunnerOptions {
   retryDelayMs?: number;
   clock?: () => number;
   onError?(error: unknown): void;
+  /** Apply nothing past this position (a verification's scratch build stops where the live one stood). */
+  stopAt?: Position;
+  /** The state to report while catching up: REBUILDING for a blue/green build. */
+  initialState?: ProjectionState;
 }
 
 interface Waiter {
@@ -50,7 +54,16 @@ export class ProjectionRunner {
   private pendingChanges: ReadModelChange[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
 
-  state: ProjectionState = 'CATCHING_UP';
+  private phase: ProjectionState = 'CATCHING_UP';
+
+  /** LIVE once the subscription has replayed everything, even when no new event has come since. */
+  get state(): ProjectionState {
+    return this.phase === 'CATCHING_UP' && this.isLive ? 'LIVE' : this.phase;
+  }
+
+  set state(value: ProjectionState) {
+    this.phase = value;
+  }
   position: Position = START_POSITION;
   processedEvents = 0;
   lastEventRecordedAt: number | null = null;
@@ -61,9 +74,28 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly readStore: ReadStore,
     readonly projection: Projection,
-    private readonly feed: ChangeFeed | null,
+    private feed: ChangeFeed | null,
     private readonly options: ProjectionRunnerOptions,
-  ) {}
+  ) {
+    this.state = options.initialState ?? 'CATCHING_UP';
+  }
+
+  /** Where the first event applied came from, for rebuild progress. */
+  startedFrom: Position | null = null;
+
+  /** Starts (or stops, with null) publishing changes: a rebuilt version publishes once it is swapped in. */
+  publishTo(feed: ChangeFeed | null): void {
+    this.feed = feed;
+  }
+
+  /** Becomes the live version: reports LIVE from now on and takes over the read-your-writes waiters of the old one. */
+  promote(from: ProjectionRunner | null): void {
+    this.state = 'LIVE';
+    if (!from) return;
+    this.waiters.push(...from.waiters);
+    from.waiters = [];
+    this.releaseWaiters();
+  }
 
   private get clock(): () => number {
     return this.options.clock ?? Date.now;
@@ -135,7 +167,7 @@ export class ProjectionRunner {
 
   private subscribe(): void {
     const context = this.context();
-    this.state = this.state === 'REBUILDING' ? 'REBUILDING' : 'CATCHING_UP';
+    if (this.state !== 'REBUILDING' && this.state !== 'LIVE') this.state = 'CATCHING_UP';
     const subscription = this.store.subscribeToAll((event) => this.handle(event, context, subscription), {
       after: this.position,
       streamPrefixes: PROJECTED_STREAMS,
@@ -149,6 +181,8 @@ export class ProjectionRunner {
 
   private async handle(event: RecordedEvent, context: ProjectionContext, subscription: Subscription): Promise<void> {
     if (comparePositions(event.position, this.position) <= 0) return;
+    if (this.options.stopAt && comparePositions(event.position, this.options.stopAt) > 0) return;
+    this.startedFrom ??= event.position;
     if (this.projection.handles(event)) await this.projection.apply(event, context);
     this.position = event.position;
     this.processedEvents += 1;
@@ -156,7 +190,7 @@ export class ProjectionRunner {
     this.countRate();
     this.sinceCheckpoint += 1;
     const live = subscription.isLive;
-    if (live && this.state === 'CATCHING_UP') this.state = 'LIVE';
+    if (live && (this.state === 'CATCHING_UP' || this.state === 'FAILED')) this.state = 'LIVE';
     if (live || this.sinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) await this.writeCheckpoint();
     this.flushChanges();
     this.releaseWaiters();
@@ -213,10 +247,7 @@ export class ProjectionRunner {
     this.pendingChanges = [];
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (!this.stopped) {
-        this.state = 'CATCHING_UP';
-        this.subscribe();
-      }
+      if (!this.stopped) this.subscribe();
     }, this.options.retryDelayMs ?? 1000);
   }
 }

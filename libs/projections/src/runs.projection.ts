@@ -163,14 +163,14 @@ export class RunsProjection implements Projection {
     const _id = `${runDocumentId(sessionId, runId)}/${toolCallId}`;
     const insertDefaults = { toolCallId, runId, sessionId, organizationId };
     if (type === 'TOOL_CALL') {
-      await toolCalls.updateOne(
-        { _id, lastRevision: { $lt: revision } },
-        {
-          $set: { lastRevision: revision, name: String(data.name), arguments: data.arguments ?? null, startedAt: at },
-          $setOnInsert: { ...insertDefaults, status: 'running', outputPreview: null, finishedAt: null, durationMs: null },
-        },
-        { upsert: true },
-      );
+      const set: Record<string, unknown> = { lastRevision: revision, name: String(data.name), arguments: data.arguments ?? null, startedAt: at };
+      const onInsert: Record<string, unknown> = { ...insertDefaults, status: 'running', outputPreview: null, finishedAt: null };
+      // The result came first without a reported duration: now both ends are known. (A path may
+      // not be in both $set and $setOnInsert, so durationMs goes in exactly one of them.)
+      const current = await toolCalls.findOne({ _id });
+      if (current?.finishedAt && current.durationMs === null) set.durationMs = Math.max(0, Date.parse(current.finishedAt) - Date.parse(at));
+      else onInsert.durationMs = null;
+      await toolCalls.updateOne({ _id, lastRevision: { $lt: revision } }, { $set: set, $setOnInsert: onInsert }, { upsert: true });
     } else {
       const current = await toolCalls.findOne({ _id });
       const reported = typeof data.durationMs === 'number' ? data.durationMs : null;

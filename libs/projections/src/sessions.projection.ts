@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ActivityWindows,
   activeUntil,
@@ -22,15 +23,41 @@ export type SessionDocument = SessionView &
     activeUntil: string | null;
     idleDeadline: string | null;
     searchText: string;
+    /** One digest per top-level metadata key and its value: see metadataEntry. */
+    metadataEntries: string[];
   };
+
+/** JSON with object keys in a fixed order, so that equal values have one text whatever order they came in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The metadata filter asks for exact equality of top-level values. MongoDB's own equality would
+ * also match an array that merely contains the value, and would read an object value such as
+ * {"$ne": 1} as an operator. Comparing digests of (key, canonical value) is exact, the same in
+ * MongoDB and in mingo, and an ordinary multikey equality.
+ */
+export function metadataEntry(key: string, value: unknown): string {
+  return createHash('sha256').update(`${key}\u0000${canonicalJson(value)}`).digest('base64url').slice(0, 24);
+}
 
 export function toSessionDocument(view: SessionView, windows: ActivityWindows): SessionDocument {
   const searchText = [view.title, view.preview, view.source?.reference].filter((part): part is string => !!part).join('\n').toLowerCase();
-  return { ...view, _id: view.id, activeUntil: activeUntil(view, windows), idleDeadline: idleDeadline(view), searchText };
+  const metadataEntries = Object.entries(view.metadata ?? {}).map(([key, value]) => metadataEntry(key, value));
+  return { ...view, _id: view.id, activeUntil: activeUntil(view, windows), idleDeadline: idleDeadline(view), searchText, metadataEntries };
 }
 
 function viewOf(document: SessionDocument): SessionView {
-  const { _id, activeUntil: _a, idleDeadline: _i, searchText: _s, ...view } = document;
+  const { _id, activeUntil: _a, idleDeadline: _i, searchText: _s, metadataEntries: _m, ...view } = document;
   return view;
 }
 

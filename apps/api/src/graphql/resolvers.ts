@@ -21,7 +21,8 @@ import type { SessionFilterInput, UsageDimension, UsageFilterInput } from '../re
 import { ExecuteSessionCommand, SetPinnedCommand, SetPinnedOutcome } from '../write/commands';
 import type { CommandOutcome } from '../write/session-command.runner';
 import { CommandFactory } from './command-factory';
-import { GraphQLContext, requireActor, requireReader } from './context';
+import { GraphQLContext, requireActor, requireAdmin, requireReader } from './context';
+import { RebuildProjectionCommand, VerifyProjectionCommand } from '../write/projection-admin';
 import { Inject, Injectable } from '@nestjs/common';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { CLOCK, Clock } from '../clock';
@@ -241,5 +242,17 @@ export class MutationResolver {
     const session = await this.queries.execute<GetSessionQuery, SessionModel | null>(new GetSessionQuery(actor, command.sessionId, outcome.position));
     if (!session) throw new UnavailableError('the pin was stored but the session cannot be read back yet; query it again shortly');
     return session;
+  }
+
+  @Mutation('rebuildProjection')
+  rebuildProjection(@Args('name') name: string, @Context() context: GraphQLContext) {
+    requireAdmin(context);
+    return this.commands.execute(new RebuildProjectionCommand(name));
+  }
+
+  @Mutation('verifyProjection')
+  verifyProjection(@Args('name') name: string, @Context() context: GraphQLContext) {
+    requireAdmin(context);
+    return this.commands.execute(new VerifyProjectionCommand(name));
   }
 }

@@ -22,11 +22,24 @@ export interface Upcaster {
   upcast(data: Record<string, unknown>): Record<string, unknown>;
 }
 
-const UPCASTERS: Upcaster[] = [];
+/**
+ * v1 MODEL_USAGE left out the cache and reasoning token fields when they were zero; v2 always
+ * states them, so every reader sees one shape.
+ */
+const modelUsageV1: Upcaster = {
+  type: 'MODEL_USAGE',
+  fromVersion: 1,
+  upcast(recorded) {
+    const data = (recorded.data ?? {}) as Record<string, unknown>;
+    return {
+      ...recorded,
+      data: { ...data, cacheReadTokens: data.cacheReadTokens ?? 0, cacheWriteTokens: data.cacheWriteTokens ?? 0, reasoningTokens: data.reasoningTokens ?? 0 },
+    };
+  },
+};
 
-export function registerUpcaster(upcaster: Upcaster): void {
-  UPCASTERS.push(upcaster);
-}
+/** The upcaster chain, applied in order of version on every read. */
+export const UPCASTERS: readonly Upcaster[] = [modelUsageV1];
 
 export function upcastData(type: string, version: number, data: Record<string, unknown>): Record<string, unknown> {
   let current = data;

@@ -397,9 +397,15 @@ function decideAppend(state: SessionState, c: AppendRunEvents): SessionEvent[] {
   });
   refuseIfProblems(problems);
   return c.events.map((event): SessionEvent => {
-    const recorded = { runId, data: event.data, ...(event.pricing ? { pricing: event.pricing } : {}) };
+    const data = event.type === 'MODEL_USAGE' ? withExplicitTokenFields(event.data) : event.data;
+    const recorded = { runId, data, ...(event.pricing ? { pricing: event.pricing } : {}) };
     return { type: event.type, id: event.id, at: event.at, ...(event.clientId ? { clientId: event.clientId } : {}), data: recorded };
   });
+}
+
+/** Schema v2 states every token field of MODEL_USAGE, zero when the reporter left it out. */
+function withExplicitTokenFields(data: JsonRecord): JsonRecord {
+  return { ...data, cacheReadTokens: data.cacheReadTokens ?? 0, cacheWriteTokens: data.cacheWriteTokens ?? 0, reasoningTokens: data.reasoningTokens ?? 0 };
 }
 
 function decideFinishRun(state: SessionState, c: FinishRun): SessionEvent[] {

@@ -1,0 +1,28 @@
+export type CsvValue = string | number | boolean | null | undefined;
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or leading or
+ * trailing space, with inner quotes doubled. null and undefined are empty fields.
+ */
+export function csvField(value: CsvValue): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'number' ? numberText(value) : String(value);
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Numbers as JavaScript prints them (shortest exact form), never in exponent notation. */
+function numberText(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  const text = String(value);
+  if (!/e/i.test(text)) return text;
+  return Math.abs(value) >= 1 ? BigInt(Math.round(value)).toString() : value.toFixed(20).replace(/0+$/, '');
+}
+
+export function csvLine(values: readonly CsvValue[]): string {
+  return values.map(csvField).join(',');
+}
+
+/** A header line and one line per row, each ending in a newline. */
+export function csvDocument(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
+  return [header, ...rows].map((row) => `${csvLine(row)}\n`).join('');
+}

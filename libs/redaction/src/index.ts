@@ -1,0 +1,3 @@
+export { Redactor } from './redactor';
+export type { RedactionResult } from './redactor';
+export { RedactionError } from './finding';
