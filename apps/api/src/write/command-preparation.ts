@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModelUsageData, priceModelUsage, SessionCommand } from '@ledger/domain';
+import { BadUserInputError, ModelUsageData, priceModelUsage, SessionCommand } from '@ledger/domain';
+import { RedactionError } from '@ledger/redaction';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { REDACTOR, RedactorPort } from './redactor.port';
 
@@ -50,6 +51,17 @@ export class CommandPreparation {
   ) {}
 
   async prepare(command: SessionCommand): Promise<PreparedCommand> {
+    try {
+      return await this.redactAndPrice(command);
+    } catch (error) {
+      if (error instanceof RedactionError) {
+        throw new BadUserInputError(`a payload could not be scanned for credentials: ${error.message}`, [{ field: 'input', message: error.message }]);
+      }
+      throw error;
+    }
+  }
+
+  private async redactAndPrice(command: SessionCommand): Promise<PreparedCommand> {
     const redactions = new Map<string, string[]>();
     if (command.type === 'AppendRunEvents') {
       const results = await this.redactor.redactBatch(command.events.map((event) => event.data));
