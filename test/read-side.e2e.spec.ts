@@ -7,14 +7,13 @@ import { KEYS, LedgerServer, removeDir, startServer } from './support/ledger-ser
  * writes never changes what another reads.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const USAGE = `requests inputTokens outputTokens cacheReadTokens cacheWriteTokens reasoningTokens totalTokens costUsd unpricedRequests`;
 const SESSION_FIELDS = `id accountId kind status statusGroup active title tags initiative flowId model parentSessionId
   subagent { name task } owner { type id name } source { type id reference } environment { repo branch surface }
   progress { current total unit label } preview outputPreview lastError { code message at } usage { ${USAGE} }
-  createdAt lastActivityAt endedAt endReason idleTimeoutSeconds metadata sequence`;
+  createdAt lastActivityAt endedAt endedBy { type id } endReason idleTimeoutSeconds metadata sequence`;
 const RUN_FIELDS = `id sessionId status model input output eventCount startedAt finishedAt error { code message at } usage { ${USAGE} }
   toolCalls { id runId name status arguments outputPreview startedAt finishedAt durationMs }`;
 
@@ -250,8 +249,8 @@ describe('a session in detail: children, runs, usage, progress, previews, run, t
       endedAt: null,
     });
     expect(found!.preview).toHaveLength(200);
-    // SessionStarted, 3 RunStarted, the run events, 2 RunFinished.
-    expect(found!.sequence).toBe(1 + 3 + RUN_1_EVENTS.length + 1 + 2);
+    // 0-based: SessionStarted, 3 RunStarted, the run events of run-1 and run-2, 2 RunFinished.
+    expect(found!.sequence).toBe(1 + 3 + RUN_1_EVENTS.length + 1 + 2 - 1);
     expect(found!.lastError.at).toEqual(expect.any(String));
   });
 
@@ -823,25 +822,26 @@ describe('commandCenter: activeNow / recent / counts for all four kinds', () => 
     expect(ids(tasks.recent)).toEqual([id('bBlocked')]);
     expect(tasks.counts).toEqual({ active: 4, recent: 1, attention: 2 });
 
-    // The chat goes quiet after its window and the short runtime after its idle timeout: no event, just time.
+    // The chat goes quiet after its window: no event, just time. The short runtime stops being
+    // active after its idle timeout, and the system then ends it as TIMED_OUT (a real event).
     await sleep(Math.max(0, talkedAt + CHAT_WINDOW * 1000 + 500 - Date.now()));
     const later = await commandCenter(admin);
     const nowActive = activeNames.filter((name) => name !== 'cTalking' && name !== 'rShort');
     expect(sorted(ids(later.activeNow))).toEqual(sorted(nowActive.map(id)));
     expect(sorted(ids(later.recent))).toEqual(sorted([...recentNames, 'cTalking', 'rShort'].map(id)));
     expectNewestFirst(later.recent);
-    expect(later.recent[0].id).toBe(id('cTalking'));
+    expect(sorted(ids(later.recent).slice(0, 2))).toEqual(sorted([id('cTalking'), id('rShort')]));
     expect(later.counts).toEqual({ active: nowActive.length, recent: recentNames.length + 2, attention: 4 });
     expect(await session(admin, id('cTalking'))).toMatchObject({ status: 'OPEN', active: false, statusGroup: 'IDLE' });
-    expect(await session(admin, id('rShort'))).toMatchObject({ status: 'OPEN', active: false, statusGroup: 'IDLE' });
+    expect(await session(admin, id('rShort'))).toMatchObject({ status: 'TIMED_OUT', active: false, statusGroup: 'PROBLEM', endedBy: { type: 'SERVICE' } });
     expect(sorted(await listIds(admin, { activeOnly: true }))).toEqual(sorted(nowActive.map(id)));
-    expect(await listIds(admin, { statusGroups: ['IDLE'] })).toEqual(expect.arrayContaining([id('cTalking'), id('rShort'), id('cSilent')]));
+    expect(await listIds(admin, { statusGroups: ['IDLE'] })).toEqual(expect.arrayContaining([id('cTalking'), id('cSilent')]));
 
     // Activity brings them back, on top.
-    await append(admin, id('rShort'), [{ type: 'COMMAND', data: { command: 'ls' } }]);
+    await append(admin, id('rLong'), [{ type: 'COMMAND', data: { command: 'ls' } }]);
     await append(admin, id('cTalking'), [{ type: 'MESSAGE', data: { role: 'user', text: 'still there?' } }]);
     const again = await commandCenter(admin);
-    expect(ids(again.activeNow).slice(0, 2)).toEqual([id('cTalking'), id('rShort')]);
+    expect(ids(again.activeNow).slice(0, 2)).toEqual([id('cTalking'), id('rLong')]);
     // A non-message event keeps a chat's last activity but not its activity window.
     await append(admin, id('cSilent'), [{ type: 'LOG', data: { message: 'system note' } }]);
     expect((await commandCenter(admin)).recent[0].id).toBe(id('cSilent'));
@@ -856,7 +856,7 @@ describe('commandCenter: activeNow / recent / counts for all four kinds', () => 
     expect(ids(aged.recent)).not.toContain(id('fCompleted'));
     expect(ids(aged.recent)).toContain(id('cSilent'));
     expect(aged.counts.recent).toBe(expectedRecent.length);
-  });
+  }, 30_000);
 });
 
 // ---------------------------------------------------------------- usage ledger
@@ -1194,11 +1194,11 @@ describe('managedAgents and projections', () => {
 
 describe('tenancy: nothing of another organization is visible in any query', () => {
   const ledger = useLedger();
-  type Org = { client: GraphQLClient; sessions: Json[]; parent: Json };
+  type Org = { client: GraphQLClient; label: string; sessions: Json[]; parent: Json };
   const orgs: Record<'a' | 'b', Org> = {} as never;
 
   /** Identical data in both organizations: same titles, tags, owners, accounts, flows, metadata, run ids. */
-  async function seed(client: GraphQLClient): Promise<Org> {
+  async function seed(client: GraphQLClient, label: string): Promise<Org> {
     const common = {
       title: 'Shared title',
       tags: ['shared'],
@@ -1210,12 +1210,13 @@ describe('tenancy: nothing of another organization is visible in any query', () 
     };
     const parent = await start(client, { kind: 'FLOW_RUN', ...common, source: { type: 'flow', id: 'same-source', reference: 'REF-SHARED' } });
     await startRun(client, parent.id, 'run-shared');
+    await startRun(client, parent.id, `run-only-${label}`);
     await append(
       client,
       parent.id,
       [
         { type: 'MESSAGE', data: { role: 'user', text: 'shared preview words' } },
-        { type: 'TOOL_CALL', data: { toolCallId: 'tool-shared', name: 'tool' } },
+        { type: 'TOOL_CALL', data: { toolCallId: 'tool-shared', name: 'tool', arguments: {} } },
         { type: 'TOOL_RESULT', data: { toolCallId: 'tool-shared', status: 'succeeded' } },
         { type: 'MODEL_USAGE', data: { model: 'shared-model', inputTokens: 10, outputTokens: 10, costUsd: 1 } },
       ],
@@ -1231,12 +1232,12 @@ describe('tenancy: nothing of another organization is visible in any query', () 
     const completed = await start(client, { kind: 'FLOW_RUN', ...common });
     await end(client, completed.id, 'COMPLETED');
     for (const x of [parent, chat]) await setPinned(client, x.id, true);
-    return { client, parent, sessions: [parent, child, chat, blocked, done, idle, completed] };
+    return { client, label, parent, sessions: [parent, child, chat, blocked, done, idle, completed] };
   }
 
   beforeAll(async () => {
-    orgs.a = await seed(ledger.admin);
-    orgs.b = await seed(ledger.other);
+    orgs.a = await seed(ledger.admin, 'a');
+    orgs.b = await seed(ledger.other, 'b');
   });
 
   const every = (fn: (mine: Org, theirs: Org) => Promise<void>) => async () => {
@@ -1254,7 +1255,7 @@ describe('tenancy: nothing of another organization is visible in any query', () 
       id: mine.parent.id,
     });
     expect(ids(own.session.children)).toEqual([mine.sessions[1]!.id]);
-    expect(own.session.runs.edges.map((edge: Json) => edge.node)).toEqual([{ id: 'run-shared', sessionId: mine.parent.id }]);
+    expect(own.session.runs.edges.map((edge: Json) => edge.node.id)).toEqual(['run-shared', `run-only-${mine.label}`]);
     expect(await mine.client.errorCode(START, { input: { kind: 'CHAT', parentSessionId: theirs.parent.id } })).toBe('NOT_FOUND');
   }));
 
@@ -1305,7 +1306,9 @@ describe('tenancy: nothing of another organization is visible in any query', () 
     for (const id of [...ids(filtered.activeNow), ...ids(filtered.recent)]) expect(ids(theirs.sessions)).not.toContain(id);
   }));
 
-  it('run, usage and managedAgents show only the caller\'s own', every(async (mine) => {
+  it('run, usage and managedAgents show only the caller\'s own', every(async (mine, theirs) => {
+    expect((await mine.client.request(RUN, { id: `run-only-${theirs.label}` })).run).toBeNull();
+    expect((await mine.client.request(RUN, { id: `run-only-${mine.label}` })).run).toMatchObject({ sessionId: mine.parent.id });
     const run = (await mine.client.request(RUN, { id: 'run-shared' })).run;
     expect(run).toMatchObject({ sessionId: mine.parent.id, eventCount: 4, usage: { requests: 1, costUsd: 1 } });
     expect(run.toolCalls).toHaveLength(1);

@@ -5,6 +5,7 @@ import type { Document, ReadCollection, ReadStore } from '@ledger/read-store';
 import type { ChangeFeed } from './change-feed';
 import type { Projection } from './projection';
 import { CHECKPOINTS, PROJECTED_STREAMS, ProjectionRunner, ProjectionState } from './projection-runner';
+import { SharedSubscription } from './shared-subscription';
 
 export interface ProjectionStatusView {
   name: string;
@@ -51,7 +52,8 @@ export class ProjectionBusyError extends Error {}
 export class UnknownProjectionError extends Error {}
 
 const LAG_COUNT_LIMIT = 100_000;
-const SWAP_CHECK_MS = 25;
+const SWAP_CHECK_MS = 10;
+const SWAP_GRACE_MS = 1000;
 const MAX_DIFFERENCES = 100;
 
 interface Slot {
@@ -87,6 +89,7 @@ export class ProjectionEngine {
   private readonly slots = new Map<string, Slot>();
   private readonly owners = new Map<string, Slot>();
   private started = false;
+  private shared: SharedSubscription | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -127,6 +130,7 @@ export class ProjectionEngine {
    */
   async start(): Promise<void> {
     const registry = this.readStore.collection<RegistryDocument>(PROJECTION_REGISTRY);
+    const shared = new SharedSubscription(this.store, PROJECTED_STREAMS);
     const existing = await this.readStore.listCollections();
     for (const slot of this.slots.values()) {
       const entry = await registry.findOne({ _id: slot.projection.name });
@@ -140,12 +144,17 @@ export class ProjectionEngine {
           if (pattern.test(name) && name !== versionedName(spec.name, slot.version)) await this.readStore.collection(name).drop();
         }
       }
+      slot.runner.useSharedSource(shared.subscribe);
       await slot.runner.start();
     }
+    shared.start();
+    this.shared = shared;
     this.started = true;
   }
 
   async stop(): Promise<void> {
+    await this.shared?.stop();
+    this.shared = null;
     for (const slot of this.slots.values()) {
       await slot.rebuild?.runner.stop();
       await slot.runner.stop();
@@ -171,6 +180,8 @@ export class ProjectionEngine {
   /** True once every projection (or the named ones) has applied `position`; false on timeout. */
   async waitFor(position: Position, timeoutMs: number, names?: string[]): Promise<boolean> {
     const slots = names ? names.map((name) => this.slots.get(name)).filter((s): s is Slot => !!s) : [...this.slots.values()];
+    // A failed projection is retrying from its checkpoint: answer at once rather than after the whole bound.
+    if (slots.some((slot) => slot.runner.state === 'FAILED')) return false;
     const reached = await Promise.all(slots.map((slot) => slot.runner.waitFor(position, timeoutMs)));
     return reached.every(Boolean);
   }
@@ -261,9 +272,18 @@ export class ProjectionEngine {
   }
 
   private async swapWhenCaughtUp(slot: Slot, runner: ProjectionRunner, version: number): Promise<void> {
+    let liveSince: number | null = null;
     for (;;) {
-      if (runner.isLive && comparePositions(runner.position, slot.runner.position) >= 0) break;
       if (!this.started) throw new Error('stopped before the rebuild caught up');
+      if (runner.isLive) {
+        liveSince ??= Date.now();
+        // Caught up: level with the live version or with the store's head. Under a steady stream of
+        // writes both move; once the new version has been live a while it is at most a few events
+        // behind, which it applies within milliseconds, and waiters move over to it at the swap.
+        if (comparePositions(runner.position, slot.runner.position) >= 0) break;
+        if (comparePositions(runner.position, await this.store.headPosition()) >= 0) break;
+        if (Date.now() - liveSince > SWAP_GRACE_MS) break;
+      }
       await new Promise((resolve) => setTimeout(resolve, SWAP_CHECK_MS));
     }
     const old = { runner: slot.runner, version: slot.version };

@@ -6,6 +6,8 @@ import { Projection, ProjectionContext, ReadModelChange, positionKey } from './p
 export const CHECKPOINTS = 'projection_checkpoints';
 /** Every projection follows these streams, so that each one's position passes every event. */
 export const PROJECTED_STREAMS = ['session-', 'pins-'];
+/** Events applied together at most; a larger page is applied in several batches. */
+const MAX_BATCH = 1000;
 
 export type ProjectionState = 'LIVE' | 'CATCHING_UP' | 'REBUILDING' | 'FAILED';
 
@@ -33,6 +35,8 @@ export interface ProjectionRunnerOptions {
   initialState?: ProjectionState;
 }
 
+type SubscribeToAll = EventStore['subscribeToAll'];
+
 interface Waiter {
   position: Position;
   resolve(reached: boolean): void;
@@ -50,6 +54,12 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private stopped = false;
   private waiters: Waiter[] = [];
+  private batch: RecordedEvent[] = [];
+  private flushChain: Promise<void> = Promise.resolve();
+  private flushScheduled = false;
+  private subscriptionLive = false;
+  private failure: unknown = null;
+  private activeContext: ProjectionContext | null = null;
   private sinceCheckpoint = 0;
   private pendingChanges: ReadModelChange[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
@@ -78,6 +88,13 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions,
   ) {
     this.state = options.initialState ?? 'CATCHING_UP';
+  }
+
+  private sharedSource: SubscribeToAll | null = null;
+
+  /** The first subscription comes from a shared read of the store; a resubscription after an error reads on its own. */
+  useSharedSource(subscribe: SubscribeToAll): void {
+    this.sharedSource = subscribe;
   }
 
   /** Where the first event applied came from, for rebuild progress. */
@@ -118,6 +135,8 @@ export class ProjectionRunner {
     const subscription = this.subscription;
     this.subscription = null;
     if (subscription) await subscription.stop();
+    if (this.activeContext && !this.failure) await this.flush(this.activeContext).catch(() => undefined);
+    await this.flushChain;
     await this.writeCheckpoint();
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
@@ -154,7 +173,7 @@ export class ProjectionRunner {
     return {
       collection: (name) => this.readStore.collection(this.options.collectionName(name)),
       changed: (collection, organizationId, id) => {
-        this.pendingChanges.push({ projection: this.projection.name, collection, organizationId, id, position: this.position });
+        this.pendingChanges.push({ projection: this.projection.name, collection, organizationId, id, position: START_POSITION });
       },
     };
   }
@@ -167,8 +186,13 @@ export class ProjectionRunner {
 
   private subscribe(): void {
     const context = this.context();
+    this.activeContext = context;
+    this.batch = [];
+    this.failure = null;
     if (this.state !== 'REBUILDING' && this.state !== 'LIVE') this.state = 'CATCHING_UP';
-    const subscription = this.store.subscribeToAll((event) => this.handle(event, context, subscription), {
+    const subscribe = this.sharedSource ?? this.store.subscribeToAll.bind(this.store);
+    this.sharedSource = null;
+    const subscription: Subscription = subscribe((event) => this.handle(event, context, subscription), {
       after: this.position,
       streamPrefixes: PROJECTED_STREAMS,
     });
@@ -179,27 +203,72 @@ export class ProjectionRunner {
     );
   }
 
+  /**
+   * Events are buffered and applied in batches: everything the subscription delivers in one go
+   * (a page while catching up, an append's events while live) is applied together, so a
+   * projection can fold a run of one session's events into one write. The position, checkpoint
+   * and waiters move only after the batch is applied.
+   */
   private async handle(event: RecordedEvent, context: ProjectionContext, subscription: Subscription): Promise<void> {
+    if (this.failure) throw this.failure;
     if (comparePositions(event.position, this.position) <= 0) return;
     if (this.options.stopAt && comparePositions(event.position, this.options.stopAt) > 0) return;
     this.startedFrom ??= event.position;
-    if (this.projection.handles(event)) await this.projection.apply(event, context);
-    this.position = event.position;
-    this.processedEvents += 1;
-    this.lastEventRecordedAt = event.recordedAt.getTime();
-    this.countRate();
-    this.sinceCheckpoint += 1;
-    const live = subscription.isLive;
+    this.batch.push(event);
+    this.subscriptionLive = subscription.isLive;
+    if (this.batch.length >= MAX_BATCH) {
+      await this.flush(context);
+      return;
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush(context).catch((error: unknown) => this.fail(error));
+      });
+    }
+  }
+
+  /** Flushes run one after another, in order. */
+  private flush(context: ProjectionContext): Promise<void> {
+    const run = this.flushChain.then(() => this.applyBatch(context));
+    this.flushChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyBatch(context: ProjectionContext): Promise<void> {
+    const events = this.batch;
+    this.batch = [];
+    if (events.length === 0) return;
+    const handled = events.filter((event) => this.projection.handles(event));
+    if (handled.length > 0) {
+      if (this.projection.applyBatch) await this.projection.applyBatch(handled, context);
+      else for (const event of handled) await this.projection.apply(event, context);
+    }
+    const last = events[events.length - 1]!;
+    this.position = last.position;
+    this.processedEvents += events.length;
+    this.lastEventRecordedAt = last.recordedAt.getTime();
+    this.countRate(events.length);
+    this.sinceCheckpoint += events.length;
+    const live = this.subscriptionLive;
     if (live && (this.state === 'CATCHING_UP' || this.state === 'FAILED')) this.state = 'LIVE';
     if (live || this.sinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) await this.writeCheckpoint();
     this.flushChanges();
     this.releaseWaiters();
   }
 
-  private countRate(): void {
+  /** A failed batch stops the subscription; recovery resubscribes from the last applied position. */
+  private fail(error: unknown): void {
+    this.failure = error;
+    void this.subscription?.stop();
+    this.recover(error);
+  }
+
+  private countRate(events: number): void {
     const now = this.clock();
     if (this.rate.since === 0) this.rate.since = now;
-    this.rate.events += 1;
+    this.rate.events += events;
     const elapsed = now - this.rate.since;
     if (elapsed >= 1000) {
       this.rate.perSecond = (this.rate.events * 1000) / elapsed;
@@ -222,7 +291,7 @@ export class ProjectionRunner {
     if (this.pendingChanges.length === 0) return;
     const changes = this.pendingChanges;
     this.pendingChanges = [];
-    if (this.feed) for (const change of changes) this.feed.publish(change);
+    if (this.feed) for (const change of changes) this.feed.publish({ ...change, position: this.position });
   }
 
   private releaseWaiters(): void {
@@ -240,7 +309,7 @@ export class ProjectionRunner {
   }
 
   private recover(error: unknown): void {
-    if (this.stopped) return;
+    if (this.stopped || this.retryTimer) return;
     this.lastError = error instanceof Error ? error.message : String(error);
     this.state = 'FAILED';
     this.options.onError?.(error);

@@ -40,6 +40,11 @@ export interface Projection {
   readonly streamPrefixes: string[];
   handles(event: RecordedEvent): boolean;
   apply(event: RecordedEvent, context: ProjectionContext): Promise<void>;
+  /**
+   * Applies consecutive events (all handled, in global order) as one: the result must equal
+   * applying them one by one. Lets a projection fold a run of one document's events into one write.
+   */
+  applyBatch?(events: RecordedEvent[], context: ProjectionContext): Promise<void>;
   /** Drops in-memory state (caches) before a rebuild into new collections. */
   reset?(): void;
 }

@@ -69,6 +69,8 @@ describe('replay and audit', () => {
       while (writing) {
         await appendChatter(sessions[[0, 1, 3, 4, 6][n % 5]!]!, 1, `during-${n}`);
         n += 1;
+        // Writers arrive through the network in production: let the event loop turn between them.
+        await new Promise((r) => setImmediate(r));
       }
       return n;
     })();

@@ -85,24 +85,34 @@ export class SessionsProjection implements Projection {
     return event.streamId.startsWith('session-');
   }
 
-  async apply(event: RecordedEvent, context: ProjectionContext): Promise<void> {
+  apply(event: RecordedEvent, context: ProjectionContext): Promise<void> {
+    return this.applyBatch([event], context);
+  }
+
+  /** Each session's events in the batch are folded from one read into one guarded write. */
+  async applyBatch(events: RecordedEvent[], context: ProjectionContext): Promise<void> {
     const sessions = context.collection<SessionDocument>(SESSIONS);
-    const domainEvent = decodeSessionEvent(event);
-    let view: SessionView | null = null;
-    if (domainEvent.type !== 'SessionStarted') {
-      const sessionId = event.streamId.slice('session-'.length);
-      const current = await sessions.findOne({ _id: sessionId });
-      if (!current || current.sequence >= event.revision) return;
-      view = viewOf(current);
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const event of events) {
+      const group = byStream.get(event.streamId);
+      if (group) group.push(event);
+      else byStream.set(event.streamId, [event]);
     }
-    const next = evolve({ view, runs: new Map() }, domainEvent, event.revision).view;
-    if (!next) return;
-    const { _id, ...fields } = toSessionDocument(next, this.windows);
-    const result = await sessions.updateOne(
-      { _id, sequence: { $lt: event.revision } },
-      { $set: fields },
-      { upsert: true },
-    );
-    if (result.matchedCount + result.upsertedCount > 0) context.changed(SESSIONS, next.organizationId, next.id);
+    for (const [streamId, group] of byStream) {
+      const sessionId = streamId.slice('session-'.length);
+      const current = await sessions.findOne({ _id: sessionId });
+      let view: SessionView | null = current ? viewOf(current) : null;
+      const applied = view?.sequence ?? -1;
+      for (const event of group) {
+        if (event.revision <= (view?.sequence ?? -1)) continue;
+        const domainEvent = decodeSessionEvent(event);
+        if (!view && domainEvent.type !== 'SessionStarted') continue;
+        view = evolve({ view, runs: new Map() }, domainEvent, event.revision).view;
+      }
+      if (!view || view.sequence === applied) continue;
+      const { _id, ...fields } = toSessionDocument(view, this.windows);
+      const result = await sessions.updateOne({ _id, sequence: { $lt: view.sequence } }, { $set: fields }, { upsert: true });
+      if (result.matchedCount + result.upsertedCount > 0) context.changed(SESSIONS, view.organizationId, view.id);
+    }
   }
 }

@@ -7,7 +7,7 @@
 export type Document = { _id: string; [key: string]: unknown };
 export type Filter = Record<string, unknown>;
 /** A MongoDB update document ($set, $inc, $max, $min, $push with $each/$slice, $setOnInsert, $unset) or a pipeline. */
-export type Update = Record<string, unknown>;
+export type Update = Record<string, unknown> | Pipeline;
 export type SortSpec = Record<string, 1 | -1>;
 export type Pipeline = Record<string, unknown>[];
 

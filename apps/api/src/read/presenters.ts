@@ -1,4 +1,4 @@
-import { ActivityWindows, activeUntil, isActive, progressOf, SessionView, statusGroup, TokenUsage, ZERO_USAGE } from '@ledger/domain';
+import { ActivityWindows, activeUntil, isActive, progressOf, roundUsd, SessionView, statusGroup, TokenUsage, ZERO_USAGE } from '@ledger/domain';
 import type { RunDocument, ToolCallDocument } from '@ledger/projections';
 
 /** A Session as GraphQL serves it; `children` and `runs` are resolved on demand. */
@@ -46,6 +46,15 @@ export function presentSession(view: SessionView & { activeUntil?: string | null
   };
 }
 
+/**
+ * Usage summed by $inc or $sum adds binary fractions (0.1 + 0.2 = 0.30000000000000004); costs are
+ * kept to micro-dollars, as the session's own usage is.
+ */
+export function presentUsage(usage: TokenUsage | null | undefined): TokenUsage {
+  const value = usage ?? ZERO_USAGE;
+  return { ...value, costUsd: roundUsd(value.costUsd) };
+}
+
 export interface RunModel {
   id: string;
   sessionId: string;
@@ -71,7 +80,7 @@ export function presentRun(document: RunDocument): RunModel {
     input: document.input,
     output: document.output,
     error: document.error,
-    usage: document.usage ?? { ...ZERO_USAGE },
+    usage: presentUsage(document.usage),
     eventCount: document.eventCount,
     startedAt: document.startedAt,
     finishedAt: document.finishedAt,

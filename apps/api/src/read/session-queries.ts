@@ -8,11 +8,13 @@ import {
   isSessionId,
   SessionState,
   sessionStreamId,
+  TokenUsage,
 } from '@ledger/domain';
 import { EVENT_STORE, EventStore, formatPosition, RecordedEvent } from '@ledger/event-store';
 import {
   MANAGED_AGENTS,
   ManagedAgentDocument,
+  metadataEntry,
   PINS,
   PinDocument,
   principalKey,
@@ -29,7 +31,7 @@ import type { Filter } from '@ledger/read-store';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { CLOCK, Clock } from '../clock';
 import { decodeCursor, encodeCursor, requirePageSize } from './cursor';
-import { presentRun, presentSession, presentToolCall, RunModel, SessionModel } from './presenters';
+import { presentRun, presentSession, presentToolCall, presentUsage, RunModel, SessionModel } from './presenters';
 
 export interface SessionFilterInput {
   kinds?: string[] | null;
@@ -126,7 +128,7 @@ export class SessionQueries {
   }
 
   /** The Mongo filter for a SessionFilter, always inside the caller's organization. */
-  private async sessionFilter(actor: Actor, filter: SessionFilterInput | null | undefined, now: string): Promise<Filter> {
+  async sessionFilter(actor: Actor, filter: SessionFilterInput | null | undefined, now: string): Promise<Filter> {
     const and: Filter[] = [{ organizationId: actor.organizationId }];
     if (!filter) return and[0]!;
     if (filter.kinds?.length) and.push({ kind: { $in: filter.kinds } });
@@ -160,12 +162,13 @@ export class SessionQueries {
       if (typeof filter.metadata !== 'object' || Array.isArray(filter.metadata)) {
         throw BadUserInputError.field('filter.metadata', 'must be a JSON object of key -> value');
       }
-      for (const [key, value] of Object.entries(filter.metadata as Record<string, unknown>)) {
+      for (const key of Object.keys(filter.metadata)) {
         if (!/^[A-Za-z0-9_-]{1,100}$/.test(key)) {
           throw BadUserInputError.field('filter.metadata', `key "${key.slice(0, 100)}" must be letters, digits, _ or -`);
         }
-        and.push({ [`metadata.${key}`]: value });
       }
+      const entries = Object.entries(filter.metadata as Record<string, unknown>).map(([key, value]) => metadataEntry(key, value));
+      if (entries.length) and.push({ metadataEntries: { $all: entries } });
     }
     if (filter.pinnedOnly) {
       const pins = await this.engine.collection<PinDocument>(PINS).find({
@@ -306,7 +309,8 @@ export class SessionQueries {
           key.sessionId = '$sessionId';
           break;
         case 'DAY':
-          key.bucketStart = { $concat: [{ $substrCP: ['$bucketStart', 0, 10] }, 'T00:00:00.000Z'] };
+          // With HOUR as well, the hour decides: it determines the day.
+          if (!dimensions.includes('HOUR')) key.bucketStart = { $concat: [{ $substrCP: ['$bucketStart', 0, 10] }, 'T00:00:00.000Z'] };
           break;
         case 'HOUR':
           key.bucketStart = '$bucketStart';
@@ -329,8 +333,7 @@ export class SessionQueries {
     ]);
     return rows.map((row) => {
       const id = row._id ?? {};
-      const usage = Object.fromEntries(Object.keys(sums).map((field) => [field, Number(row[field] ?? 0)]));
-      usage.costUsd = Math.round((usage.costUsd as number) * 1e6) / 1e6;
+      const usage = presentUsage(Object.fromEntries(Object.keys(sums).map((field) => [field, Number(row[field] ?? 0)])) as unknown as TokenUsage);
       return {
         accountId: id.accountId ?? null,
         flowId: id.flowId ?? null,
@@ -366,7 +369,7 @@ export class SessionQueries {
             sessionCount: document.sessionCount,
             activeSession: active[0] ? this.present(active[0], now) : null,
             lastActivityAt: document.lastActivityAt,
-            usage: document.usage,
+            usage: presentUsage(document.usage),
           },
         };
       }),

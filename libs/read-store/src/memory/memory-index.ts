@@ -1,0 +1,148 @@
+import type { IndexSpec } from '../read-store.port';
+import { ID_MARK, encodeComponent, encodeId, isOrderedKeyValue } from './key-encoding';
+import { SortedIndex } from './sorted-index';
+import { THROUGH_ARRAY, getPath, overlaps, resolveForSort, splitPath } from './values';
+
+export interface IndexField {
+  readonly path: string;
+  readonly parts: readonly string[];
+  readonly direction: 1 | -1;
+}
+
+/** MongoDB's default index name: `organizationId_1_lastActivityAt_-1`. */
+export function defaultIndexName(keys: IndexSpec['keys']): string {
+  return Object.entries(keys)
+    .map(([path, direction]) => `${path}_${direction}`)
+    .join('_');
+}
+
+interface Key {
+  /** The encoded key tuple, without the _id suffix. */
+  text: string;
+  /** Every component is a value whose encoding follows BSON order (no array, no document). */
+  ordered: boolean;
+}
+
+/**
+ * A secondary index: entries in key order, each component in its own direction, ties broken by
+ * _id ascending. A document whose indexed path holds an array (MongoDB would make the index
+ * multikey) or a document makes the index unusable for planning while it is there, because its
+ * entries then no longer say what an equality, range or sort on that field sees.
+ */
+export class MemoryIndex {
+  readonly name: string;
+  readonly fields: readonly IndexField[];
+  readonly unique: boolean;
+  readonly entries = new SortedIndex();
+  /** Each document's current entry, so moving it costs one key encoding, not two. */
+  private readonly current = new Map<string, string>();
+  /** Documents whose key is not plannable (see the class comment). */
+  private readonly unordered = new Set<string>();
+
+  constructor(readonly spec: IndexSpec) {
+    this.name = spec.name ?? defaultIndexName(spec.keys);
+    this.unique = spec.unique === true;
+    this.fields = Object.entries(spec.keys).map(([path, direction]) => ({ path, parts: splitPath(path), direction }));
+  }
+
+  get plannable(): boolean {
+    return this.unordered.size === 0;
+  }
+
+  private keyOf(doc: Record<string, unknown>): Key {
+    const parts: string[] = [];
+    let ordered = true;
+    for (const field of this.fields) {
+      let value = getPath(doc, field.parts);
+      if (value === THROUGH_ARRAY) value = resolveForSort(doc, field.parts);
+      if (!isOrderedKeyValue(value)) ordered = false;
+      parts.push(encodeComponent(value, field.direction));
+    }
+    // join() yields a flat string; `+=` would build a rope that every comparison has to walk.
+    return { text: parts.join(''), ordered };
+  }
+
+  private entryKey(text: string, id: string): string {
+    return [text, encodeId(id)].join('');
+  }
+
+  /** Whether an update that changed these paths can have changed this index's key. */
+  affectedBy(touched: readonly string[] | null): boolean {
+    if (touched === null) return true;
+    for (const field of this.fields) for (const path of touched) if (overlaps(field.path, path)) return true;
+    return false;
+  }
+
+  /** The id of another document holding the same key (missing counts as null, as in MongoDB). */
+  conflict(doc: Record<string, unknown>): string | null {
+    const prefix = this.keyOf(doc).text + ID_MARK;
+    const cursor = this.entries.cursor(this.entries.seek(prefix), this.entries.end(), false);
+    for (let id = cursor.next(); id !== undefined && cursor.key.startsWith(prefix); id = cursor.next()) {
+      if (id !== doc._id) return id;
+    }
+    return null;
+  }
+
+  /** Whether a replacement moves the document in this index. */
+  moves(after: Record<string, unknown>): boolean {
+    return this.current.get(after._id as string) !== this.entryKey(this.keyOf(after).text, after._id as string);
+  }
+
+  add(doc: Record<string, unknown>): void {
+    const id = doc._id as string;
+    const key = this.keyOf(doc);
+    const entry = this.entryKey(key.text, id);
+    if (!key.ordered) this.unordered.add(id);
+    this.current.set(id, entry);
+    this.entries.insert(entry, id);
+  }
+
+  remove(doc: Record<string, unknown>): void {
+    const id = doc._id as string;
+    const entry = this.current.get(id);
+    if (entry === undefined) return;
+    this.current.delete(id);
+    this.unordered.delete(id);
+    this.entries.delete(entry);
+  }
+
+  /** Moves a document's entry when its key changed. */
+  replace(after: Record<string, unknown>): void {
+    const id = after._id as string;
+    const old = this.current.get(id);
+    const key = this.keyOf(after);
+    const entry = this.entryKey(key.text, id);
+    if (old === entry) return;
+    if (key.ordered) this.unordered.delete(id);
+    else this.unordered.add(id);
+    if (old !== undefined) this.entries.delete(old);
+    this.current.set(id, entry);
+    this.entries.insert(entry, id);
+  }
+
+  load(docs: Iterable<Record<string, unknown>>): void {
+    const entries: { key: string; id: string }[] = [];
+    this.current.clear();
+    this.unordered.clear();
+    for (const doc of docs) {
+      const id = doc._id as string;
+      const key = this.keyOf(doc);
+      const entry = this.entryKey(key.text, id);
+      if (!key.ordered) this.unordered.add(id);
+      this.current.set(id, entry);
+      entries.push({ key: entry, id });
+    }
+    this.entries.load(entries);
+  }
+
+  /** Whether two documents share a key, when building a unique index over existing documents. */
+  hasDuplicates(docs: Iterable<Record<string, unknown>>): boolean {
+    const seen = new Set<string>();
+    for (const doc of docs) {
+      const text = this.keyOf(doc).text;
+      if (seen.has(text)) return true;
+      seen.add(text);
+    }
+    return false;
+  }
+}
