@@ -102,3 +102,13 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
     unpricedRequests: a.unpricedRequests + b.unpricedRequests,
   };
 }
+
+/**
+ * The usage one recorded MODEL_USAGE event adds: priced as fixed at ingest, or for an event stored
+ * without a price, from the reporter's own costUsd (else unpriced).
+ */
+export function usageOfRecorded(recorded: { data: Record<string, unknown>; pricing?: Pricing }): TokenUsage {
+  const data = recorded.data as unknown as ModelUsageData;
+  const pricing: Pricing = recorded.pricing ?? (typeof data.costUsd === 'number' ? { costUsd: data.costUsd, source: 'reported' } : { costUsd: 0, source: 'unpriced' });
+  return usageOf(data, pricing);
+}

@@ -1,7 +1,7 @@
-import { decodeSessionEvent, ModelUsageData, Principal, TokenUsage, usageOf, ZERO_USAGE } from '@ledger/domain';
+import { decodeSessionEvent, Principal, TokenUsage, usageOfRecorded, ZERO_USAGE } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { CollectionSpec, positionKey, Projection, ProjectionContext } from './projection';
+import { CollectionSpec, positionKey, Projection, ProjectionContext, usageIncrement } from './projection';
 
 export const MANAGED_AGENTS = 'managed_agents';
 export const MANAGED_AGENT_SESSIONS = 'managed_agent_sessions';
@@ -70,9 +70,7 @@ export class ManagedAgentsProjection implements Projection {
     if (!link) return;
     const update: Record<string, unknown> = { $set: { lastPosition: key }, $max: { lastActivityAt: e.at } };
     if (e.type === 'MODEL_USAGE') {
-      const data = e.data.data as unknown as ModelUsageData;
-      const pricing = e.data.pricing ?? { costUsd: data.costUsd ?? 0, source: typeof data.costUsd === 'number' ? 'reported' : 'unpriced' };
-      update.$inc = Object.fromEntries(Object.entries(usageOf(data, pricing)).map(([k, v]) => [`usage.${k}`, v]));
+      update.$inc = usageIncrement(usageOfRecorded(e.data));
     }
     const result = await agents.updateOne({ _id: link.agentId, lastPosition: { $lt: key } }, update);
     if (result.matchedCount > 0) context.changed(MANAGED_AGENTS, link.organizationId, link.agentId);

@@ -1,5 +1,11 @@
+import type { TokenUsage } from '@ledger/domain';
 import type { IndexSpec, ReadCollection, Document } from '@ledger/read-store';
 import type { Position, RecordedEvent } from '@ledger/event-store';
+
+/** `$inc` of every usage field, under `usage.` */
+export function usageIncrement(usage: TokenUsage): Record<string, number> {
+  return Object.fromEntries(Object.entries(usage).map(([key, value]) => [`usage.${key}`, value]));
+}
 
 /** A sortable text form of a position: comparing two keys compares the positions. */
 export function positionKey(position: Position): string {

@@ -1,7 +1,7 @@
-import { decodeSessionEvent, ModelUsageData, TokenUsage, usageOf, ZERO_USAGE, PREVIEW_LENGTH } from '@ledger/domain';
+import { decodeSessionEvent, TokenUsage, usageOfRecorded, ZERO_USAGE, PREVIEW_LENGTH } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { CollectionSpec, Projection, ProjectionContext } from './projection';
+import { CollectionSpec, Projection, ProjectionContext, usageIncrement } from './projection';
 
 export const RUNS = 'runs';
 export const TOOL_CALLS = 'tool_calls';
@@ -47,9 +47,6 @@ function preview(value: unknown): string | null {
   return text.length <= PREVIEW_LENGTH ? text : text.slice(0, PREVIEW_LENGTH);
 }
 
-function usageIncrement(usage: TokenUsage): Record<string, number> {
-  return Object.fromEntries(Object.entries(usage).map(([key, value]) => [`usage.${key}`, value]));
-}
 
 /**
  * Runs and their tool calls. Run ids are the client's and may repeat across sessions, so
@@ -137,9 +134,7 @@ export class RunsProjection implements Projection {
     const update: Record<string, unknown> = { $set: set, $inc: { eventCount: 1 } };
     if (e.type === 'CHECKPOINT') set.status = 'WAITING';
     if (e.type === 'MODEL_USAGE') {
-      const data = e.data.data as unknown as ModelUsageData;
-      const pricing = e.data.pricing ?? { costUsd: data.costUsd ?? 0, source: typeof data.costUsd === 'number' ? 'reported' : 'unpriced' };
-      update.$inc = { eventCount: 1, ...usageIncrement(usageOf(data, pricing)) };
+      update.$inc = { eventCount: 1, ...usageIncrement(usageOfRecorded(e.data)) };
     }
     const result = await runs.updateOne(guard(runId), update);
     if (result.matchedCount === 0) return;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { decodeSessionEvent, ModelUsageData, Principal, TokenUsage, usageOf } from '@ledger/domain';
+import { decodeSessionEvent, ModelUsageData, Principal, TokenUsage, usageOfRecorded } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { CollectionSpec, Projection, ProjectionContext } from './projection';
+import { CollectionSpec, Projection, ProjectionContext, usageIncrement } from './projection';
 
 export const USAGE_BUCKETS = 'usage_buckets';
 export const USAGE_SESSIONS = 'usage_sessions';
@@ -87,8 +87,7 @@ export class UsageProjection implements Projection {
     const session = await sessions.findOne({ _id: sessionId });
     if (!session) return;
     const data = e.data.data as unknown as ModelUsageData;
-    const pricing = e.data.pricing ?? { costUsd: data.costUsd ?? 0, source: typeof data.costUsd === 'number' ? 'reported' : 'unpriced' };
-    const usage = usageOf(data, pricing);
+    const usage = usageOfRecorded(e.data);
     const bucketStart = hourStart(e.at);
     const principalKey = `${session.owner.type}:${session.owner.id}`;
     const _id = bucketId([session.organizationId, bucketStart, session.accountId, session.flowId ?? '', data.model, principalKey, sessionId]);
@@ -96,7 +95,7 @@ export class UsageProjection implements Projection {
       { _id, lastRevision: { $lt: event.revision } },
       {
         $set: { lastRevision: event.revision },
-        $inc: Object.fromEntries(Object.entries(usage).map(([key, value]) => [`usage.${key}`, value])),
+        $inc: usageIncrement(usage),
         $setOnInsert: {
           organizationId: session.organizationId,
           bucketStart,

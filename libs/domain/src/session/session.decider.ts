@@ -1,6 +1,6 @@
 import { BadUserInputError, ConflictError, FieldProblem, ForbiddenError, NotFoundError, SessionEndedError } from '../errors';
 import { Actor, Principal, samePrincipal, SYSTEM_PRINCIPAL } from '../principal';
-import { addUsage, ModelUsageData, TokenUsage, usageOf, ZERO_USAGE } from '../usage';
+import { addUsage, ModelUsageData, TokenUsage, usageOfRecorded, ZERO_USAGE } from '../usage';
 import { validateRunEventData } from './run-event-data';
 import type {
   AppendRunEvents,
@@ -214,10 +214,8 @@ export function evolve(state: SessionState, event: SessionEvent, revision: numbe
       break;
     }
     case 'MODEL_USAGE': {
-      const data = event.data.data as unknown as ModelUsageData;
-      const pricing = event.data.pricing ?? { costUsd: data.costUsd ?? 0, source: typeof data.costUsd === 'number' ? 'reported' : 'unpriced' };
-      view.usage = addUsage(view.usage, usageOf(data, pricing));
-      view.model = view.model ?? data.model;
+      view.usage = addUsage(view.usage, usageOfRecorded(event.data));
+      view.model = view.model ?? (event.data.data as unknown as ModelUsageData).model;
       break;
     }
     case 'STATUS':
