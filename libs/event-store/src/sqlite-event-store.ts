@@ -269,7 +269,11 @@ export class SqliteEventStore implements EventStore {
         position = Number(result.lastInsertRowid);
       } catch (error) {
         // The first id was new but a later one is stored: a partial duplicate (see alreadyStored).
-        if (isEventIdConflict(error)) throw new WrongExpectedRevisionError(streamId, expected, current, this.storedIds(streamId, events, current));
+        if (isUniqueViolation(error)) {
+          // Decided by looking, not by the wording of SQLite's message: which of these ids are stored?
+          const stored = this.storedIds(streamId, events, current);
+          if (stored.length > 0) throw new WrongExpectedRevisionError(streamId, expected, current, stored);
+        }
         throw error;
       }
     }
@@ -418,18 +422,24 @@ function idempotentAt(expected: ExpectedRevision, firstRevision: number): boolea
   }
 }
 
-function isEventIdConflict(error: unknown): boolean {
-  return (
-    error instanceof Database.SqliteError &&
-    error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-    error.message.includes('events.event_id')
-  );
+/**
+ * Recognised by code, not by class: the native addon keeps the SqliteError class of the first
+ * module instance that loaded it, so `instanceof` fails where modules are loaded afresh (jest).
+ */
+function sqliteCode(error: unknown): string | null {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** SQLite's own errors (busy, I/O, disk full, closed) become the port's; ours pass through. */
 function unavailable(error: unknown, action: string): unknown {
-  if (error instanceof Database.SqliteError) {
-    return new EventStoreUnavailableError(`SQLite event store: ${action} failed (${error.code}): ${error.message}`, { cause: error });
+  const code = sqliteCode(error);
+  if (code !== null) {
+    return new EventStoreUnavailableError(`SQLite event store: ${action} failed (${code}): ${(error as Error).message}`, { cause: error });
   }
   return error;
 }
