@@ -224,16 +224,19 @@ export class SessionQueries {
     const recent: Filter = {
       $and: [base, { lastActivityAt: { $gt: recentSince } }, { $or: [{ activeUntil: null }, { activeUntil: { $lte: now } }] }],
     };
-    const attention: Filter = {
-      $and: [base, { status: { $in: ATTENTION_STATUSES } }, { $or: [{ activeUntil: { $gt: now } }, { lastActivityAt: { $gt: recentSince } }] }],
-    };
-    const [activeNow, recentRows, activeCount, recentCount, attentionCount] = await Promise.all([
+    // Attention among what the Command Center shows, counted as two index-bounded parts: the
+    // active ones, and the recent ones that are not active.
+    const attentionActive: Filter = { $and: [active, { status: { $in: ATTENTION_STATUSES } }] };
+    const attentionRecent: Filter = { $and: [recent, { status: { $in: ATTENTION_STATUSES } }] };
+    const [activeNow, recentRows, activeCount, recentCount, attentionActiveCount, attentionRecentCount] = await Promise.all([
       collection.find(active, { sort: NEWEST_FIRST, limit: size }),
       collection.find(recent, { sort: NEWEST_FIRST, limit: size }),
       collection.count(active),
       collection.count(recent),
-      collection.count(attention),
+      collection.count(attentionActive),
+      collection.count(attentionRecent),
     ]);
+    const attentionCount = attentionActiveCount + attentionRecentCount;
     return {
       activeNow: activeNow.map((document) => this.present(document, now)),
       recent: recentRows.map((document) => this.present(document, now)),

@@ -203,7 +203,23 @@ export class CollectionData {
 
   count(filter: Filter): number {
     if (Object.keys(filter).length === 0) return this.docs.size;
-    return this.execute(filter).docs.length;
+    return this.countFromIndex(filter) ?? this.execute(filter).docs.length;
+  }
+
+  /**
+   * A filter of plain equalities on exactly the leading fields of an index selects exactly that
+   * index range: its size is the count, with no document read. Null when that is not the case.
+   */
+  private countFromIndex(filter: Filter): number | null {
+    const entries = Object.entries(filter);
+    const scalar = (value: unknown) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    if (!entries.every(([key, value]) => !key.startsWith('$') && key !== '_id' && scalar(value))) return null;
+    const fields = new Set(entries.map(([key]) => key));
+    for (const plan of this.plans(boundsOf(filter), null)) {
+      const leading = plan.index.fields.slice(0, fields.size);
+      if (leading.length === fields.size && leading.every((field) => fields.has(field.path))) return plan.keys;
+    }
+    return null;
   }
 
   // ---- writes --------------------------------------------------------------------------------
