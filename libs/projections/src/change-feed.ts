@@ -6,7 +6,10 @@ import type { ReadModelChange } from './projection';
  * api replica hears every projector's writes.
  */
 export interface ChangeFeed {
+  /** A read-model write that is durable. */
   publish(change: ReadModelChange): void;
+  /** A change of this process's own making that no write carries (time passing), for its own listeners. */
+  announce(change: ReadModelChange): void;
   /** Returns the function that stops listening. */
   subscribe(listener: (change: ReadModelChange) => void): () => void;
 }
@@ -18,6 +21,10 @@ export class InProcessChangeFeed implements ChangeFeed {
 
   publish(change: ReadModelChange): void {
     for (const listener of this.listeners) listener(change);
+  }
+
+  announce(change: ReadModelChange): void {
+    this.publish(change);
   }
 
   subscribe(listener: (change: ReadModelChange) => void): () => void {

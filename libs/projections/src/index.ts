@@ -7,3 +7,4 @@ export * from './runs.projection';
 export * from './usage.projection';
 export * from './managed-agents.projection';
 export * from './pins.projection';
+export * from './mongo-change-feed';

@@ -150,6 +150,11 @@ export class MongoReadStore implements ReadStore {
     private readonly ownedClient?: MongoClient,
   ) {}
 
+  /** The database, for what works on it as a whole (the change feed's change stream). */
+  database(): Db {
+    return this.db;
+  }
+
   /** Connects with MongoClient; the database is `dbName`, else the one in the URL, else the driver's default. */
   static async connect(url: string, dbName?: string, options: MongoClientOptions = {}): Promise<MongoReadStore> {
     let client: MongoClient;

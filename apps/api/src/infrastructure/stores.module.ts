@@ -8,6 +8,7 @@ import {
   CHANGE_FEED,
   ChangeFeed,
   InProcessChangeFeed,
+  MongoChangeFeed,
   ManagedAgentsProjection,
   PinsProjection,
   ProjectionEngine,
@@ -65,7 +66,15 @@ export class StoresModule implements OnApplicationShutdown {
         { provide: EVENT_STORE, useFactory: createEventStore, inject: [LEDGER_CONFIG] },
         { provide: READ_STORE, useFactory: createReadStore, inject: [LEDGER_CONFIG] },
         { provide: REDACTOR, useFactory: () => new Redactor() },
-        { provide: CHANGE_FEED, useFactory: () => new InProcessChangeFeed() },
+        {
+          provide: CHANGE_FEED,
+          // With MongoDB, a change stream on the read models reaches every replica; in memory, the process itself.
+          useFactory: (readStore: ReadStore) =>
+            readStore instanceof MongoReadStore
+              ? new MongoChangeFeed(readStore.database(), (error) => new Logger('ChangeFeed').warn(`change stream error, resuming: ${(error as Error).message}`))
+              : new InProcessChangeFeed(),
+          inject: [READ_STORE],
+        },
         {
           provide: ProjectionEngine,
           useFactory: async (config: LedgerConfig, store: EventStore, readStore: ReadStore, feed: ChangeFeed) => {

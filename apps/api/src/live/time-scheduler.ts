@@ -118,7 +118,7 @@ export class TimeScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const wentQuiet = await sessions.find({ activeUntil: { $gt: from, $lte: now } });
     const agedOut = await sessions.find({ lastActivityAt: { $gt: shift(from, -recentMs), $lte: shift(now, -recentMs) } });
     for (const document of [...wentQuiet, ...agedOut]) {
-      this.feed.publish({ projection: 'scheduler', collection: SESSIONS, organizationId: document.organizationId, id: document._id, position: START_POSITION });
+      this.feed.announce({ projection: 'scheduler', collection: SESSIONS, organizationId: document.organizationId, id: document._id, position: START_POSITION });
     }
     const idle = await sessions.find({ idleDeadline: { $lte: now } });
     for (const document of idle) await this.timeOut(document, now);

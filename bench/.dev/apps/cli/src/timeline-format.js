@@ -1,0 +1,75 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.TIMELINE_EVENT_FIELDS = void 0;
+exports.parseSessionId = parseSessionId;
+exports.parseAfter = parseAfter;
+exports.parseTypes = parseTypes;
+exports.truncate = truncate;
+exports.compactData = compactData;
+exports.formatTimelineLine = formatTimelineLine;
+exports.formatTimelineJson = formatTimelineJson;
+const errors_1 = require("./errors");
+/** The TimelineEvent selection, shared by the query and the subscription so both print alike. */
+exports.TIMELINE_EVENT_FIELDS = 'sessionId sequence position id type runId at recordedAt actor { type id name } data';
+const SESSION_ID = /^session_[0-9a-f]{32}$/;
+function parseSessionId(text) {
+    const id = text.trim();
+    if (!SESSION_ID.test(id))
+        throw new errors_1.UsageError(`${JSON.stringify(text)} is not a session id: "session_" followed by 32 lowercase hex characters`);
+    return id;
+}
+function parseAfter(text) {
+    const value = Number(text);
+    if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < -1) {
+        throw new errors_1.UsageError(`--after must be -1 (from the start) or the last sequence you have; got ${JSON.stringify(text)}`);
+    }
+    return value;
+}
+const TYPE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** "MESSAGE, tool_call" -> ["MESSAGE", "TOOL_CALL"]; lifecycle types (SessionStarted...) keep their case. */
+function parseTypes(text) {
+    if (text === undefined)
+        return null;
+    const types = text
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0)
+        .map((part) => (/^[a-z_]+$/.test(part) ? part.toUpperCase() : part));
+    if (types.length === 0)
+        throw new errors_1.UsageError('--types needs at least one event type, e.g. --types MESSAGE,TOOL_CALL');
+    const bad = types.filter((type) => !TYPE_NAME.test(type));
+    if (bad.length > 0)
+        throw new errors_1.UsageError(`--types: ${bad.join(', ')} is not an event type name`);
+    return [...new Set(types)];
+}
+/** Cuts text to `width` characters (code points), ending in an ellipsis when it was cut. */
+function truncate(text, width) {
+    const characters = Array.from(text);
+    if (characters.length <= width)
+        return text;
+    if (width <= 1)
+        return characters.slice(0, Math.max(width, 0)).join('');
+    return `${characters.slice(0, width - 1).join('')}…`;
+}
+/** JSON on one line; strings inside keep their escapes, so an event never spans two lines. */
+function compactData(data) {
+    if (data === null || data === undefined)
+        return '';
+    const text = JSON.stringify(data);
+    return text === '{}' ? '' : text;
+}
+/**
+ * One line per event: sequence, time, type, run, then the data as compact JSON, cut to the
+ * terminal's width when there is one (`width` null: never cut).
+ */
+function formatTimelineLine(event, width) {
+    const head = `${String(event.sequence).padStart(6)}  ${event.at}  ${event.type.padEnd(18)} ${(event.runId ?? '-').padEnd(12)}`;
+    const data = compactData(event.data);
+    const line = data ? `${head} ${data}` : head.trimEnd();
+    return width === null ? line : truncate(line, Math.max(width, 40));
+}
+/** --json: the whole event as the API gave it, one JSON object per line. */
+function formatTimelineJson(event) {
+    return JSON.stringify(event);
+}
+//# sourceMappingURL=timeline-format.js.map

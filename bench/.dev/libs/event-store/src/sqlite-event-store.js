@@ -1,0 +1,360 @@
+"use strict";
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.SqliteEventStore = void 0;
+const better_sqlite3_1 = __importDefault(require("better-sqlite3"));
+const promises_1 = require("node:timers/promises");
+const append_rules_1 = require("./append-rules");
+const catch_up_subscription_1 = require("./catch-up-subscription");
+const errors_1 = require("./errors");
+const event_store_port_1 = require("./event-store.port");
+const SCHEMA_VERSION = 1;
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position    INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream_id   TEXT    NOT NULL,
+    revision    INTEGER NOT NULL,
+    event_id    TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    data        TEXT    NOT NULL,
+    metadata    TEXT    NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    UNIQUE (stream_id, revision),
+    UNIQUE (stream_id, event_id)
+  );
+  CREATE TABLE IF NOT EXISTS streams (
+    stream_id TEXT    PRIMARY KEY,
+    revision  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+`;
+const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
+/** Wakes one waiting subscription: on an append here, on the poll timer, or on stop. */
+class Wakeup {
+    signalled = false;
+    resolve = null;
+    timer = null;
+    signal() {
+        this.signalled = true;
+        this.fire();
+    }
+    /** Returns at once when signalled since the last wait, so an append during delivery is never missed. */
+    wait(timeoutMs) {
+        if (this.signalled) {
+            this.signalled = false;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            this.resolve = resolve;
+            this.timer = setTimeout(() => this.fire(), timeoutMs);
+        });
+    }
+    fire() {
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = null;
+        const resolve = this.resolve;
+        if (!resolve)
+            return;
+        this.resolve = null;
+        this.signalled = false;
+        resolve();
+    }
+}
+/**
+ * The embedded event store: one SQLite file in WAL mode, EventStoreDB's semantics.
+ *
+ * Positions are the events table's AUTOINCREMENT row ids. SQLite has one writer at a time for the
+ * whole file, so ids are handed out in commit order and a reader never sees position n+1 without
+ * n: reading "everything after my cursor" can neither skip nor repeat an event. The subscription
+ * is built on exactly that read, during catch-up and live alike.
+ */
+class SqliteEventStore {
+    db;
+    pollIntervalMs;
+    pageSize;
+    closed = false;
+    wakeups = new Set();
+    subscriptions = new Set();
+    readAllByPrefixCount = new Map();
+    statements;
+    appendTransaction;
+    readPageTransaction;
+    constructor(path, options = {}) {
+        this.pollIntervalMs = options.pollIntervalMs ?? 250;
+        this.pageSize = options.pageSize ?? 500;
+        try {
+            this.db = new better_sqlite3_1.default(path, { timeout: options.busyTimeoutMs ?? 5000 });
+        }
+        catch (error) {
+            throw unavailable(error, `open ${path}`);
+        }
+        try {
+            this.db.pragma('journal_mode = WAL');
+            this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+            this.migrate();
+        }
+        catch (error) {
+            this.db.close();
+            throw unavailable(error, `open ${path}`);
+        }
+        this.statements = {
+            streamRevision: this.db.prepare('SELECT revision FROM streams WHERE stream_id = ?').pluck(),
+            eventById: this.db.prepare('SELECT revision FROM events WHERE stream_id = ? AND event_id = ?'),
+            runFrom: this.db.prepare('SELECT event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+            insert: this.db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+            setStreamRevision: this.db.prepare('INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision'),
+            readStream: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`),
+            head: this.db.prepare('SELECT max(position) FROM events').pluck(),
+        };
+        this.appendTransaction = this.db.transaction((streamId, events, expected) => this.appendWithinTransaction(streamId, events, expected));
+        // One snapshot for the page and the head, so "nothing matched up to head" is true of the same state.
+        this.readPageTransaction = this.db.transaction((after, prefixes) => ({
+            events: this.selectAll(after, prefixes, this.pageSize),
+            head: this.statements.head.get() ?? event_store_port_1.START_POSITION.commit,
+        }));
+    }
+    async append(streamId, events, expectedRevision) {
+        (0, append_rules_1.validateAppend)(streamId, events, expectedRevision);
+        // IMMEDIATE takes the write lock before the revision is read, so another process cannot append
+        // between our check and our insert, and a read lock never has to be upgraded (SQLITE_BUSY).
+        const outcome = this.guard('append', () => this.appendTransaction.immediate(streamId, events, expectedRevision));
+        if (outcome.written)
+            for (const wakeup of this.wakeups)
+                wakeup.signal();
+        return { nextRevision: outcome.nextRevision, position: positionOf(outcome.position) };
+    }
+    async readStream(streamId, options = {}) {
+        const { fromRevision, limit } = (0, append_rules_1.validateReadStream)(options);
+        return this.guard('readStream', () => this.statements.readStream.all(streamId, fromRevision, limit ?? -1).map(toRecordedEvent));
+    }
+    async readAll(options = {}) {
+        const limit = (0, append_rules_1.validateLimit)(options.limit);
+        const after = (options.after ?? event_store_port_1.START_POSITION).commit;
+        return this.guard('readAll', () => this.selectAll(after, (0, append_rules_1.streamPrefixesOf)(options), limit ?? -1));
+    }
+    async streamRevision(streamId) {
+        return this.guard('streamRevision', () => this.statements.streamRevision.get(streamId) ?? -1);
+    }
+    async headPosition() {
+        const head = this.guard('headPosition', () => this.statements.head.get());
+        return head === null || head === undefined ? event_store_port_1.START_POSITION : positionOf(head);
+    }
+    subscribeToAll(handler, options = {}) {
+        const after = (options.after ?? event_store_port_1.START_POSITION).commit;
+        const prefixes = (0, append_rules_1.streamPrefixesOf)(options);
+        const closedAlready = this.closed;
+        const subscription = new catch_up_subscription_1.CatchUpSubscription(handler, (self) => this.feed(self, after, prefixes, closedAlready));
+        // Registered now, not when the feed starts, so a close() right after this call still stops it.
+        if (!closedAlready)
+            this.subscriptions.add(subscription);
+        return subscription;
+    }
+    /** Stops every subscription (each finishes its in-flight handler on its own) and closes the file. */
+    async close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        for (const subscription of this.subscriptions)
+            subscription.requestStop();
+        this.db.close();
+    }
+    migrate() {
+        const version = this.db.pragma('user_version', { simple: true });
+        if (typeof version === 'number' && version > SCHEMA_VERSION) {
+            throw new errors_1.EventStoreUnavailableError(`event store file has schema version ${version}; this build knows ${SCHEMA_VERSION}`);
+        }
+        this.db.exec(SCHEMA);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+    appendWithinTransaction(streamId, events, expected) {
+        const current = this.statements.streamRevision.get(streamId) ?? -1;
+        const first = this.statements.eventById.get(streamId, events[0].id);
+        if (first !== undefined)
+            return this.alreadyStored(streamId, events, expected, current, first.revision);
+        if (!expectationHolds(expected, current))
+            throw new errors_1.WrongExpectedRevisionError(streamId, expected, current);
+        const recordedAt = Date.now();
+        let revision = current;
+        let position = 0;
+        for (const event of events) {
+            revision += 1;
+            try {
+                const result = this.statements.insert.run(streamId, revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
+                position = Number(result.lastInsertRowid);
+            }
+            catch (error) {
+                // The first id was new but a later one is stored: a partial duplicate (see alreadyStored).
+                if (isUniqueViolation(error)) {
+                    // Decided by looking, not by the wording of SQLite's message: which of these ids are stored?
+                    const stored = this.storedIds(streamId, events, current);
+                    if (stored.length > 0)
+                        throw new errors_1.WrongExpectedRevisionError(streamId, expected, current, stored);
+                }
+                throw error;
+            }
+        }
+        this.statements.setStreamRevision.run(streamId, revision);
+        return { written: true, nextRevision: revision, position };
+    }
+    /**
+     * The batch's first id is already in the stream. EventStoreDB's idempotency rule: when the whole
+     * batch is stored as one consecutive run starting there, and the expected revision is 'any' /
+     * 'stream_exists' or is the one the run was appended at (the run starts right after it), the
+     * append succeeds without writing and answers what the original append answered. Any other
+     * overlap (a partial run, or the same run at another expected revision) is a conflict, as
+     * EventStoreDB reports WrongExpectedVersion for a "corrupted idempotency".
+     */
+    alreadyStored(streamId, events, expected, current, firstRevision) {
+        const run = this.statements.runFrom.all(streamId, firstRevision, events.length);
+        const sameRun = run.length === events.length && run.every((stored, index) => stored.event_id === events[index].id);
+        if (sameRun && idempotentAt(expected, firstRevision)) {
+            return { written: false, nextRevision: firstRevision + events.length - 1, position: run[run.length - 1].position };
+        }
+        throw new errors_1.WrongExpectedRevisionError(streamId, expected, current, this.storedIds(streamId, events, current));
+    }
+    storedIds(streamId, events, current) {
+        return events
+            .filter((event) => {
+            const stored = this.statements.eventById.get(streamId, event.id);
+            return stored !== undefined && stored.revision <= current;
+        })
+            .map((event) => event.id);
+    }
+    selectAll(after, prefixes, limit) {
+        const statement = this.readAllStatement(prefixes?.length ?? 0);
+        return statement.all(after, ...(prefixes ?? []), limit).map(toRecordedEvent);
+    }
+    readAllStatement(prefixCount) {
+        let statement = this.readAllByPrefixCount.get(prefixCount);
+        if (!statement) {
+            // instr(...) = 1 is "starts with", byte-exact (LIKE would be case-insensitive and treat % and _ as wildcards).
+            const filter = prefixCount === 0 ? '' : `AND (${Array.from({ length: prefixCount }, () => 'instr(stream_id, ?) = 1').join(' OR ')})`;
+            statement = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ${filter} ORDER BY position LIMIT ?`);
+            this.readAllByPrefixCount.set(prefixCount, statement);
+        }
+        return statement;
+    }
+    /**
+     * Catch-up and live are the same loop: read the page after the cursor, deliver it, repeat;
+     * when a page comes back short the replay has reached the head, so wait for a wakeup (an append
+     * here, the poll timer for other processes, or stop) and read again from the same cursor. The
+     * wakeup carries no events, only "look again", so there is no hand-over where an event could be
+     * lost or delivered twice.
+     */
+    async feed(subscription, after, prefixes, closedAlready) {
+        if (closedAlready)
+            throw new errors_1.EventStoreUnavailableError('the SQLite event store is closed (subscribeToAll)');
+        const wakeup = new Wakeup();
+        this.wakeups.add(wakeup);
+        subscription.onStop(() => wakeup.signal());
+        let cursor = after;
+        try {
+            while (!subscription.isStopping) {
+                const page = this.guard('subscribeToAll', () => this.readPageTransaction(cursor, prefixes));
+                for (const event of page.events) {
+                    if (subscription.isStopping)
+                        return;
+                    await subscription.deliver(event);
+                    cursor = event.position.commit;
+                }
+                if (page.events.length === this.pageSize) {
+                    // A long replay with synchronous handlers would otherwise never let I/O run.
+                    await (0, promises_1.setImmediate)();
+                    continue;
+                }
+                if (subscription.isStopping)
+                    return;
+                // Every row up to the snapshot's head was read; rows the filter skipped need no second look.
+                cursor = Math.max(cursor, page.head);
+                subscription.markLive();
+                await wakeup.wait(this.pollIntervalMs);
+            }
+        }
+        finally {
+            this.wakeups.delete(wakeup);
+            this.subscriptions.delete(subscription);
+        }
+    }
+    guard(action, work) {
+        if (this.closed)
+            throw new errors_1.EventStoreUnavailableError(`the SQLite event store is closed (${action})`);
+        try {
+            return work();
+        }
+        catch (error) {
+            throw unavailable(error, action);
+        }
+    }
+}
+exports.SqliteEventStore = SqliteEventStore;
+function expectationHolds(expected, current) {
+    switch (expected) {
+        case 'any':
+            return true;
+        case 'no_stream':
+            return current === -1;
+        case 'stream_exists':
+            return current >= 0;
+        default: {
+            if (typeof expected === 'number')
+                return current === expected;
+            const _never = expected;
+            return _never;
+        }
+    }
+}
+/** Whether a stored run starting at `firstRevision` is what an append at `expected` wrote. */
+function idempotentAt(expected, firstRevision) {
+    switch (expected) {
+        case 'any':
+        case 'stream_exists':
+            return true;
+        case 'no_stream':
+            return firstRevision === 0;
+        default: {
+            if (typeof expected === 'number')
+                return firstRevision === expected + 1;
+            const _never = expected;
+            return _never;
+        }
+    }
+}
+/**
+ * Recognised by code, not by class: the native addon keeps the SqliteError class of the first
+ * module instance that loaded it, so `instanceof` fails where modules are loaded afresh (jest).
+ */
+function sqliteCode(error) {
+    const code = error instanceof Error ? error.code : undefined;
+    return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
+}
+function isUniqueViolation(error) {
+    return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+/** SQLite's own errors (busy, I/O, disk full, closed) become the port's; ours pass through. */
+function unavailable(error, action) {
+    const code = sqliteCode(error);
+    if (code !== null) {
+        return new errors_1.EventStoreUnavailableError(`SQLite event store: ${action} failed (${code}): ${error.message}`, { cause: error });
+    }
+    return error;
+}
+function positionOf(rowPosition) {
+    return { commit: rowPosition, prepare: rowPosition };
+}
+function toRecordedEvent(row) {
+    const data = JSON.parse(row.data);
+    const metadata = JSON.parse(row.metadata);
+    return {
+        streamId: row.stream_id,
+        revision: row.revision,
+        position: positionOf(row.position),
+        id: row.event_id,
+        type: row.type,
+        data,
+        metadata,
+        recordedAt: new Date(row.recorded_at),
+    };
+}
+//# sourceMappingURL=sqlite-event-store.js.map

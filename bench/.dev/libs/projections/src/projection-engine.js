@@ -1,0 +1,332 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.ProjectionEngine = exports.UnknownProjectionError = exports.ProjectionBusyError = exports.PROJECTION_REGISTRY = void 0;
+exports.versionedName = versionedName;
+exports.canonicalJson = canonicalJson;
+const node_crypto_1 = require("node:crypto");
+const event_store_1 = require("../../event-store/src/index.js");
+const projection_runner_1 = require("./projection-runner");
+const shared_subscription_1 = require("./shared-subscription");
+/** Which version of each projection is live, kept in the read store beside the read models. */
+exports.PROJECTION_REGISTRY = 'projection_registry';
+/** The physical collection of a projection's logical collection at a version. */
+function versionedName(logical, version) {
+    return `${logical}_v${version}`;
+}
+class ProjectionBusyError extends Error {
+}
+exports.ProjectionBusyError = ProjectionBusyError;
+class UnknownProjectionError extends Error {
+}
+exports.UnknownProjectionError = UnknownProjectionError;
+const LAG_COUNT_LIMIT = 100_000;
+const SWAP_CHECK_MS = 10;
+const SWAP_GRACE_MS = 1000;
+const MAX_DIFFERENCES = 100;
+/** JSON with object keys sorted at every level: the same document always gives the same text. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value instanceof Date)
+        return JSON.stringify(value.toISOString());
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value ?? null);
+}
+function sha256(text) {
+    return (0, node_crypto_1.createHash)('sha256').update(text).digest('hex');
+}
+/**
+ * Runs every projection and answers for them as one: where each logical collection lives now,
+ * whether a position has been applied everywhere (read-your-writes), each one's status, and the
+ * blue/green rebuild and verification of a projection.
+ */
+class ProjectionEngine {
+    store;
+    readStore;
+    feed;
+    options;
+    slots = new Map();
+    owners = new Map();
+    started = false;
+    shared = null;
+    constructor(store, readStore, projections, feed, options = {}) {
+        this.store = store;
+        this.readStore = readStore;
+        this.feed = feed;
+        this.options = options;
+        for (const projection of projections) {
+            const slot = { projection, version: projection.version, runner: this.runnerFor(projection, projection.version, feed), rebuild: null };
+            this.slots.set(projection.name, slot);
+            for (const spec of projection.collections)
+                this.owners.set(spec.name, slot);
+        }
+    }
+    runnerFor(projection, version, feed, extra = {}) {
+        return new projection_runner_1.ProjectionRunner(this.store, this.readStore, projection, feed, {
+            collectionName: extra.collectionName ?? ((logical) => versionedName(logical, version)),
+            checkpointId: extra.checkpointId ?? `${projection.name}@v${version}`,
+            checkpointEvery: this.options.checkpointEvery,
+            retryDelayMs: this.options.retryDelayMs,
+            clock: this.options.clock,
+            stopAt: extra.stopAt,
+            initialState: extra.initialState,
+            onError: (error) => this.options.onError?.(projection.name, error),
+        });
+    }
+    /**
+     * Starts every projection at its live version (as the registry says). Collections of other
+     * versions are leftovers of a rebuild that a crash interrupted: they are dropped, and such a
+     * rebuild starts again from the beginning when asked.
+     */
+    async start() {
+        const registry = this.readStore.collection(exports.PROJECTION_REGISTRY);
+        const shared = new shared_subscription_1.SharedSubscription(this.store, projection_runner_1.PROJECTED_STREAMS);
+        const existing = await this.readStore.listCollections();
+        for (const slot of this.slots.values()) {
+            const entry = await registry.findOne({ _id: slot.projection.name });
+            if (entry && entry.version !== slot.version) {
+                slot.version = entry.version;
+                slot.runner = this.runnerFor(slot.projection, slot.version, this.feed);
+            }
+            for (const spec of slot.projection.collections) {
+                const pattern = new RegExp(`^${spec.name}_(v\\d+|verify_[0-9a-f]+)$`);
+                for (const name of existing) {
+                    if (pattern.test(name) && name !== versionedName(spec.name, slot.version))
+                        await this.readStore.collection(name).drop();
+                }
+            }
+            slot.runner.useSharedSource(shared.subscribe);
+            await slot.runner.start();
+        }
+        shared.start();
+        this.shared = shared;
+        this.started = true;
+    }
+    async stop() {
+        await this.shared?.stop();
+        this.shared = null;
+        for (const slot of this.slots.values()) {
+            await slot.rebuild?.runner.stop();
+            await slot.runner.stop();
+        }
+        this.started = false;
+    }
+    failedProjections() {
+        return [...this.slots.values()].filter((slot) => slot.runner.state === 'FAILED').map((slot) => slot.projection.name);
+    }
+    projectionNames() {
+        return [...this.slots.keys()];
+    }
+    /** The live collection behind a logical read-model name. */
+    collection(logical) {
+        const slot = this.owners.get(logical);
+        if (!slot)
+            throw new Error(`no projection owns the collection ${logical}`);
+        return this.readStore.collection(versionedName(logical, slot.version));
+    }
+    /** True once every projection (or the named ones) has applied `position`; false on timeout. */
+    async waitFor(position, timeoutMs, names) {
+        const slots = names ? names.map((name) => this.slots.get(name)).filter((s) => !!s) : [...this.slots.values()];
+        // A failed projection is retrying from its checkpoint: answer at once rather than after the whole bound.
+        if (slots.some((slot) => slot.runner.state === 'FAILED'))
+            return false;
+        const reached = await Promise.all(slots.map((slot) => slot.runner.waitFor(position, timeoutMs)));
+        return reached.every(Boolean);
+    }
+    /** Resolves once every projection has applied everything in the store at the time of the call. */
+    async waitForHead(timeoutMs) {
+        const head = await this.store.headPosition();
+        return this.waitFor(head, timeoutMs);
+    }
+    slot(name) {
+        const slot = this.slots.get(name);
+        if (!slot)
+            throw new UnknownProjectionError(`no projection named "${name}"; projections are ${[...this.slots.keys()].join(', ')}`);
+        return slot;
+    }
+    progressOf(runner, target) {
+        if ((0, event_store_1.comparePositions)(runner.position, target) >= 0)
+            return 1;
+        const from = runner.startedFrom?.commit ?? 0;
+        const span = target.commit - from;
+        return span <= 0 ? 0 : Math.max(0, Math.min(1, (runner.position.commit - from) / span));
+    }
+    async statusOf(slot, head, now) {
+        const runner = slot.rebuild?.runner ?? slot.runner;
+        const behind = (0, event_store_1.comparePositions)(runner.position, head) < 0;
+        const pending = behind ? await this.store.readAll({ after: runner.position, limit: LAG_COUNT_LIMIT, streamPrefixes: projection_runner_1.PROJECTED_STREAMS }) : [];
+        const oldest = pending[0];
+        return {
+            name: slot.projection.name,
+            version: slot.version,
+            state: slot.rebuild ? 'REBUILDING' : slot.runner.state,
+            checkpoint: runner.processedEvents > 0 ? (0, event_store_1.formatPosition)(runner.position) : null,
+            processedEvents: runner.processedEvents,
+            lagEvents: pending.length,
+            lagMs: oldest ? Math.max(0, now - oldest.recordedAt.getTime()) : 0,
+            rebuildProgress: slot.rebuild ? this.progressOf(slot.rebuild.runner, slot.rebuild.target) : null,
+            eventsPerSecond: runner.eventsPerSecond,
+        };
+    }
+    async statuses(now = Date.now()) {
+        const head = await this.store.headPosition();
+        const views = [];
+        for (const slot of this.slots.values())
+            views.push(await this.statusOf(slot, head, now));
+        return views;
+    }
+    async status(name, now = Date.now()) {
+        return this.statusOf(this.slot(name), await this.store.headPosition(), now);
+    }
+    /**
+     * Blue/green rebuild: the next version is built from the start of the store into its own
+     * collections while the live version keeps serving; once it has caught up it is swapped in,
+     * in one step, and the old version's collections are dropped. Resolves when the rebuild has
+     * started; `rebuildDone(name)` resolves after the swap.
+     */
+    async rebuild(name) {
+        const slot = this.slot(name);
+        if (slot.rebuild)
+            throw new ProjectionBusyError(`a rebuild of ${name} (version ${slot.rebuild.version}) is already under way`);
+        const version = slot.version + 1;
+        for (const spec of slot.projection.collections)
+            await this.readStore.collection(versionedName(spec.name, version)).drop();
+        await this.readStore.collection(projection_runner_1.CHECKPOINTS).deleteMany({ _id: `${name}@v${version}` });
+        const runner = this.runnerFor(slot.projection, version, null, { initialState: 'REBUILDING' });
+        const target = await this.store.headPosition();
+        const rebuild = { runner, version, target, done: Promise.resolve(null) };
+        slot.rebuild = rebuild;
+        rebuild.done = (async () => {
+            try {
+                await runner.start();
+                await this.swapWhenCaughtUp(slot, runner, version);
+            }
+            catch (error) {
+                slot.rebuild = null;
+                await runner.stop();
+                throw error;
+            }
+            return this.status(name);
+        })();
+        rebuild.done.catch((error) => this.options.onError?.(name, error));
+        return this.status(name);
+    }
+    /** Resolves when the rebuild under way (if any) has been swapped in. */
+    async rebuildDone(name) {
+        const slot = this.slot(name);
+        return slot.rebuild ? slot.rebuild.done : this.status(name);
+    }
+    async swapWhenCaughtUp(slot, runner, version) {
+        let liveSince = null;
+        for (;;) {
+            if (!this.started)
+                throw new Error('stopped before the rebuild caught up');
+            if (runner.isLive) {
+                liveSince ??= Date.now();
+                // Caught up: level with the live version or with the store's head. Under a steady stream of
+                // writes both move; once the new version has been live a while it is at most a few events
+                // behind, which it applies within milliseconds, and waiters move over to it at the swap.
+                if ((0, event_store_1.comparePositions)(runner.position, slot.runner.position) >= 0)
+                    break;
+                if ((0, event_store_1.comparePositions)(runner.position, await this.store.headPosition()) >= 0)
+                    break;
+                if (Date.now() - liveSince > SWAP_GRACE_MS)
+                    break;
+            }
+            await new Promise((resolve) => setTimeout(resolve, SWAP_CHECK_MS));
+        }
+        const old = { runner: slot.runner, version: slot.version };
+        // The swap: from here every read resolves to the new version's collections.
+        slot.version = version;
+        slot.runner = runner;
+        slot.rebuild = null;
+        runner.publishTo(this.feed);
+        runner.promote(old.runner);
+        await this.readStore
+            .collection(exports.PROJECTION_REGISTRY)
+            .updateOne({ _id: slot.projection.name }, { $set: { version } }, { upsert: true });
+        this.options.onSwap?.(slot.projection.name, version);
+        await old.runner.stop();
+        for (const spec of slot.projection.collections)
+            await this.readStore.collection(versionedName(spec.name, old.version)).drop();
+        await this.readStore.collection(projection_runner_1.CHECKPOINTS).deleteMany({ _id: `${slot.projection.name}@v${old.version}` });
+    }
+    /** Per-document digests of the live version, taken at one position (retried if the projection moves meanwhile). */
+    async liveDigests(slot) {
+        for (let attempt = 0;; attempt += 1) {
+            const position = slot.runner.position;
+            const version = slot.version;
+            const digests = await this.digests(slot.projection, (logical) => versionedName(logical, version));
+            if ((0, event_store_1.comparePositions)(position, slot.runner.position) === 0 && version === slot.version)
+                return { position, digests };
+            if (attempt >= 20)
+                throw new ProjectionBusyError(`${slot.projection.name} kept moving while it was read; verify again when writes are quieter`);
+        }
+    }
+    async digests(projection, physical) {
+        const digests = new Map();
+        for (const spec of projection.collections) {
+            for (const document of await this.readStore.collection(physical(spec.name)).find({})) {
+                digests.set(`${spec.name}/${document._id}`, sha256(canonicalJson(document)));
+            }
+        }
+        return digests;
+    }
+    static combined(digests) {
+        return sha256([...digests.entries()].map(([id, digest]) => `${id}:${digest}`).sort().join('\n'));
+    }
+    /**
+     * Rebuilds the projection into scratch collections up to the position the live version stands
+     * at, and compares a digest of every document: the audit that the read model is exactly what
+     * the events say.
+     */
+    async verify(name) {
+        const slot = this.slot(name);
+        await slot.runner.waitFor(await this.store.headPosition(), 30_000);
+        const live = await this.liveDigests(slot);
+        const nonce = (0, node_crypto_1.randomBytes)(6).toString('hex');
+        const physical = (logical) => `${logical}_verify_${nonce}`;
+        const scratch = this.runnerFor(slot.projection, slot.version, null, {
+            collectionName: physical,
+            checkpointId: `${name}@verify_${nonce}`,
+            stopAt: live.position,
+            initialState: 'REBUILDING',
+        });
+        try {
+            await scratch.start();
+            const reached = live.position.commit < 0 ? true : await scratch.waitFor(live.position, 10 * 60_000);
+            if (!reached)
+                throw new ProjectionBusyError(`the scratch build of ${name} did not reach the live position in time`);
+            await scratch.stop();
+            const rebuilt = await this.digests(slot.projection, physical);
+            const differences = [];
+            for (const id of new Set([...live.digests.keys(), ...rebuilt.keys()])) {
+                if (live.digests.get(id) !== rebuilt.get(id))
+                    differences.push(id);
+                if (differences.length >= MAX_DIFFERENCES)
+                    break;
+            }
+            return {
+                name,
+                matches: differences.length === 0,
+                liveDigest: ProjectionEngine.combined(live.digests),
+                rebuiltDigest: ProjectionEngine.combined(rebuilt),
+                documents: live.digests.size,
+                differences: differences.sort(),
+            };
+        }
+        finally {
+            await scratch.stop();
+            for (const spec of slot.projection.collections)
+                await this.readStore.collection(physical(spec.name)).drop();
+            await this.readStore.collection(projection_runner_1.CHECKPOINTS).deleteMany({ _id: `${name}@verify_${nonce}` });
+        }
+    }
+}
+exports.ProjectionEngine = ProjectionEngine;
+//# sourceMappingURL=projection-engine.js.map

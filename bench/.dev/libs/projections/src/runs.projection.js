@@ -1,0 +1,145 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.RunsProjection = exports.TOOL_CALLS = exports.RUNS = void 0;
+exports.runDocumentId = runDocumentId;
+const domain_1 = require("../../domain/src/index.js");
+const projection_1 = require("./projection");
+exports.RUNS = 'runs';
+exports.TOOL_CALLS = 'tool_calls';
+function runDocumentId(sessionId, runId) {
+    return `${sessionId}/${runId}`;
+}
+function preview(value) {
+    if (value === undefined || value === null)
+        return null;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return text.length <= domain_1.PREVIEW_LENGTH ? text : text.slice(0, domain_1.PREVIEW_LENGTH);
+}
+/**
+ * Runs and their tool calls. Run ids are the client's and may repeat across sessions, so
+ * documents are keyed by session and run. Tool calls pair TOOL_CALL with TOOL_RESULT on
+ * `toolCallId`, in whichever order they arrive.
+ */
+class RunsProjection {
+    name = exports.RUNS;
+    version = 1;
+    streamPrefixes = ['session-'];
+    collections = [
+        { name: exports.RUNS, indexes: [{ keys: { organizationId: 1, sessionId: 1, startedAt: 1, _id: 1 }, name: 'org_session_started' }, { keys: { organizationId: 1, runId: 1 }, name: 'org_run' }] },
+        { name: exports.TOOL_CALLS, indexes: [{ keys: { organizationId: 1, sessionId: 1, runId: 1, startedAt: 1 }, name: 'org_session_run' }] },
+    ];
+    handles(event) {
+        return event.streamId.startsWith('session-') && event.type !== 'SessionStarted' && event.type !== 'SessionUpdated' && event.type !== 'SessionEnded';
+    }
+    async apply(event, context) {
+        const e = (0, domain_1.decodeSessionEvent)(event);
+        const sessionId = event.streamId.slice('session-'.length);
+        const organizationId = event.metadata.organizationId;
+        const runs = context.collection(exports.RUNS);
+        const revision = event.revision;
+        const guard = (runId) => ({ _id: runDocumentId(sessionId, runId), lastRevision: { $lt: revision } });
+        const touched = (runId) => context.changed(exports.RUNS, organizationId, runDocumentId(sessionId, runId));
+        switch (e.type) {
+            case 'RunStarted': {
+                await runs.updateOne(guard(e.data.runId), {
+                    $set: { lastRevision: revision },
+                    $setOnInsert: {
+                        runId: e.data.runId,
+                        sessionId,
+                        organizationId,
+                        status: 'RUNNING',
+                        model: e.data.model,
+                        input: e.data.input,
+                        output: null,
+                        error: null,
+                        usage: { ...domain_1.ZERO_USAGE },
+                        eventCount: 0,
+                        startedAt: e.at,
+                        finishedAt: null,
+                    },
+                }, { upsert: true });
+                touched(e.data.runId);
+                return;
+            }
+            case 'RunFinished': {
+                const error = e.data.error ? { ...e.data.error, at: e.at } : null;
+                const result = await runs.updateOne(guard(e.data.runId), {
+                    $set: { lastRevision: revision, status: e.data.status, output: e.data.output, error, finishedAt: e.at },
+                });
+                if (result.matchedCount > 0)
+                    touched(e.data.runId);
+                return;
+            }
+            case 'CheckpointResolved': {
+                const approved = e.data.decision === 'APPROVE';
+                const set = { lastRevision: revision, status: approved ? 'RUNNING' : 'FAILED' };
+                if (!approved) {
+                    set.error = { code: 'CHECKPOINT_REJECTED', message: e.data.comment ?? 'checkpoint rejected', at: e.at };
+                    set.finishedAt = e.at;
+                }
+                const result = await runs.updateOne(guard(e.data.runId), { $set: set });
+                if (result.matchedCount > 0)
+                    touched(e.data.runId);
+                return;
+            }
+            case 'SessionStarted':
+            case 'SessionUpdated':
+            case 'SessionEnded':
+                return;
+            default:
+                break;
+        }
+        const runId = e.data.runId;
+        if (runId === null)
+            return;
+        const set = { lastRevision: revision };
+        const update = { $set: set, $inc: { eventCount: 1 } };
+        if (e.type === 'CHECKPOINT')
+            set.status = 'WAITING';
+        if (e.type === 'MODEL_USAGE') {
+            update.$inc = { eventCount: 1, ...(0, projection_1.usageIncrement)((0, domain_1.usageOfRecorded)(e.data)) };
+        }
+        const result = await runs.updateOne(guard(runId), update);
+        if (result.matchedCount === 0)
+            return;
+        touched(runId);
+        if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT')
+            await this.applyToolCall(e.type, e.data.data, e.at, sessionId, runId, organizationId, revision, context);
+    }
+    async applyToolCall(type, data, at, sessionId, runId, organizationId, revision, context) {
+        const toolCalls = context.collection(exports.TOOL_CALLS);
+        const toolCallId = String(data.toolCallId);
+        const _id = `${runDocumentId(sessionId, runId)}/${toolCallId}`;
+        const insertDefaults = { toolCallId, runId, sessionId, organizationId };
+        if (type === 'TOOL_CALL') {
+            const set = { lastRevision: revision, name: String(data.name), arguments: data.arguments ?? null, startedAt: at };
+            const onInsert = { ...insertDefaults, status: 'running', outputPreview: null, finishedAt: null };
+            // The result came first without a reported duration: now both ends are known. (A path may
+            // not be in both $set and $setOnInsert, so durationMs goes in exactly one of them.)
+            const current = await toolCalls.findOne({ _id });
+            if (current?.finishedAt && current.durationMs === null)
+                set.durationMs = Math.max(0, Date.parse(current.finishedAt) - Date.parse(at));
+            else
+                onInsert.durationMs = null;
+            await toolCalls.updateOne({ _id, lastRevision: { $lt: revision } }, { $set: set, $setOnInsert: onInsert }, { upsert: true });
+        }
+        else {
+            const current = await toolCalls.findOne({ _id });
+            const reported = typeof data.durationMs === 'number' ? data.durationMs : null;
+            const measured = current ? Math.max(0, Date.parse(at) - Date.parse(current.startedAt)) : null;
+            await toolCalls.updateOne({ _id, lastRevision: { $lt: revision } }, {
+                $set: {
+                    lastRevision: revision,
+                    status: data.status === 'failed' ? 'failed' : 'succeeded',
+                    outputPreview: preview(data.output),
+                    finishedAt: at,
+                    durationMs: reported ?? measured,
+                },
+                $setOnInsert: { ...insertDefaults, name: toolCallId, arguments: null, startedAt: at },
+            }, { upsert: true });
+        }
+        context.changed(exports.TOOL_CALLS, organizationId, _id);
+    }
+}
+exports.RunsProjection = RunsProjection;
+//# sourceMappingURL=runs.projection.js.map

@@ -1,0 +1,488 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.CollectionData = void 0;
+const errors_1 = require("../errors");
+const bounds_1 = require("./bounds");
+const matcher_1 = require("./matcher");
+const memory_index_1 = require("./memory-index");
+const key_encoding_1 = require("./key-encoding");
+const update_1 = require("./update");
+const values_1 = require("./values");
+const ZERO = Object.freeze({ matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
+/** Enough $in combinations to cover real filters without a combinatorial blow-up. */
+const MAX_COMBINATIONS = 256;
+const ID_FIELD = { path: '_id', parts: (0, values_1.splitPath)('_id'), direction: 1 };
+/** One collection's documents and indexes. Stored documents are never mutated, only replaced. */
+class CollectionData {
+    name;
+    docs = new Map();
+    indexes = [];
+    constructor(name) {
+        this.name = name;
+    }
+    // ---- reads ---------------------------------------------------------------------------------
+    /** Matching stored documents (not copies: callers clone before handing them out). */
+    execute(filter, options = {}) {
+        const matcher = (0, matcher_1.compileMatcher)(filter);
+        const sort = sortKeys(options.sort);
+        const skip = Math.max(0, options.skip ?? 0);
+        const limit = options.limit ? Math.abs(options.limit) : 0;
+        const wanted = limit > 0 ? skip + limit : Infinity;
+        const stats = {
+            plan: 'COLLECTION_SCAN',
+            index: null,
+            sortCovered: false,
+            keysExamined: 0,
+            docsExamined: 0,
+            returned: 0,
+            considered: [],
+            gaveUpOnSortCoveredPlan: false,
+        };
+        const bounds = (0, bounds_1.boundsOf)(filter);
+        let matched = null;
+        let inOrder = false;
+        const ids = bounds.get('_id')?.points;
+        if (ids !== undefined) {
+            stats.plan = 'ID_LOOKUP';
+            matched = [];
+            for (const id of ids) {
+                if (typeof id !== 'string')
+                    continue;
+                stats.keysExamined += 1;
+                const doc = this.docs.get(id);
+                if (doc === undefined)
+                    continue;
+                stats.docsExamined += 1;
+                if (matcher(doc))
+                    matched.push(doc);
+            }
+        }
+        else {
+            const plans = this.plans(bounds, sort);
+            stats.considered = plans.map((p) => ({ index: p.index.name, keys: p.keys, sortCovered: p.order !== null }));
+            const best = cheapest(plans);
+            if (best !== null) {
+                if (sort !== null && limit > 0 && best.order === null) {
+                    const covered = cheapest(plans.filter((p) => p.order !== null));
+                    if (covered !== null) {
+                        const attempt = this.walk(covered, matcher, wanted, best.keys + wanted, stats);
+                        if (attempt !== null) {
+                            matched = attempt;
+                            inOrder = true;
+                            describePlan(stats, covered);
+                        }
+                        else
+                            stats.gaveUpOnSortCoveredPlan = true;
+                    }
+                }
+                if (matched === null) {
+                    matched = this.walk(best, matcher, best.order !== null ? wanted : Infinity, Infinity, stats);
+                    inOrder = best.order !== null;
+                    describePlan(stats, best);
+                }
+            }
+            else {
+                matched = [];
+                for (const doc of this.docs.values()) {
+                    stats.docsExamined += 1;
+                    if (matcher(doc))
+                        matched.push(doc);
+                }
+            }
+        }
+        if (sort !== null && !inOrder)
+            matched = sortDocuments(matched, sort);
+        const page = skip > 0 || limit > 0 ? matched.slice(skip, limit > 0 ? skip + limit : undefined) : matched;
+        stats.returned = page.length;
+        return { docs: page, stats };
+    }
+    plans(bounds, sort) {
+        const plans = [];
+        for (const index of this.indexes) {
+            if (!index.plannable)
+                continue;
+            const plan = planFor(index, bounds, sort);
+            if (plan !== null)
+                plans.push(plan);
+        }
+        return plans;
+    }
+    /**
+     * Walks a plan's ranges testing each document. With a covered sort the walk is in result
+     * order and stops after `wanted` matches; past `budget` index keys it gives up (null).
+     */
+    walk(plan, matcher, wanted, budget, stats) {
+        const matched = [];
+        const backward = plan.order === 'backward';
+        const entries = plan.index.entries;
+        const visit = (id) => {
+            stats.keysExamined += 1;
+            const doc = this.docs.get(id);
+            stats.docsExamined += 1;
+            if (matcher(doc))
+                matched.push(doc);
+            return matched.length < wanted;
+        };
+        let examined = 0;
+        if (plan.mergeFrom < 0 || plan.ranges.length < 2) {
+            const ranges = backward ? [...plan.ranges].reverse() : plan.ranges;
+            for (const range of ranges) {
+                const cursor = entries.cursor(range.from, range.to, backward);
+                for (let id = cursor.next(); id !== undefined; id = cursor.next()) {
+                    if (++examined > budget)
+                        return null;
+                    if (!visit(id))
+                        return matched;
+                }
+            }
+            return matched;
+        }
+        // A k-way merge of the ranges, comparing keys from the first sorted component on.
+        const cursors = plan.ranges.map((r) => entries.cursor(r.from, r.to, backward));
+        const heads = cursors.map((cursor, i) => {
+            const id = cursor.next();
+            return id === undefined ? null : { id, key: cursor.key, offset: plan.ranges[i].mergeOffset };
+        });
+        const sign = backward ? -1 : 1;
+        for (;;) {
+            let pick = -1;
+            for (let i = 0; i < heads.length; i++) {
+                const head = heads[i];
+                if (head === null || head === undefined)
+                    continue;
+                const best = pick < 0 ? null : heads[pick];
+                if (best === null || sign * compareFrom(head.key, head.offset, best.key, best.offset) < 0)
+                    pick = i;
+            }
+            if (pick < 0)
+                return matched;
+            if (++examined > budget)
+                return null;
+            const head = heads[pick];
+            if (!visit(head.id))
+                return matched;
+            const id = cursors[pick].next();
+            heads[pick] = id === undefined ? null : { id, key: cursors[pick].key, offset: head.offset };
+        }
+    }
+    count(filter) {
+        if (Object.keys(filter).length === 0)
+            return this.docs.size;
+        return this.countFromIndex(filter) ?? this.execute(filter).docs.length;
+    }
+    /**
+     * A filter of plain equalities on exactly the leading fields of an index selects exactly that
+     * index range: its size is the count, with no document read. Null when that is not the case.
+     */
+    countFromIndex(filter) {
+        const entries = Object.entries(filter);
+        const scalar = (value) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+        if (!entries.every(([key, value]) => !key.startsWith('$') && key !== '_id' && scalar(value)))
+            return null;
+        const fields = new Set(entries.map(([key]) => key));
+        for (const plan of this.plans((0, bounds_1.boundsOf)(filter), null)) {
+            const leading = plan.index.fields.slice(0, fields.size);
+            if (leading.length === fields.size && leading.every((field) => fields.has(field.path)))
+                return plan.keys;
+        }
+        return null;
+    }
+    // ---- writes --------------------------------------------------------------------------------
+    /** The document a single-document write targets; a string _id (the projections' case) skips planning. */
+    firstMatch(filter) {
+        const id = filter._id;
+        if (typeof id === 'string') {
+            const doc = this.docs.get(id);
+            return doc !== undefined && (0, matcher_1.compileMatcher)(filter)(doc) ? doc : undefined;
+        }
+        return this.execute(filter, { limit: 1 }).docs[0];
+    }
+    updateOne(filter, update, upsert) {
+        const current = this.firstMatch(filter);
+        if (current !== undefined) {
+            const { doc, modified, touched } = (0, update_1.applyUpdate)(current, update, false);
+            if (modified)
+                this.replace(doc, touched);
+            return { matchedCount: 1, modifiedCount: modified ? 1 : 0, upsertedCount: 0 };
+        }
+        if (!upsert)
+            return ZERO;
+        const seed = (0, update_1.upsertSeed)(filter);
+        return this.insertUpserted((0, update_1.applyUpdate)(seed, update, true).doc);
+    }
+    replaceOne(filter, replacement, upsert) {
+        if (!(0, values_1.isPlainObject)(replacement) || Object.keys(replacement).some((k) => k.startsWith('$'))) {
+            throw new errors_1.ReadStoreError('a replacement document cannot contain update operators', 9);
+        }
+        const current = this.firstMatch(filter);
+        if (current !== undefined) {
+            if (replacement._id !== undefined && !(0, values_1.sameValue)(replacement._id, current._id)) {
+                throw new errors_1.ReadStoreError("a replacement would modify the immutable field '_id'", 66);
+            }
+            const next = withIdFirst(current._id, (0, values_1.cloneForStorage)(replacement));
+            const modified = !(0, values_1.sameValue)(current, next);
+            if (modified)
+                this.replace(next, null);
+            return { matchedCount: 1, modifiedCount: modified ? 1 : 0, upsertedCount: 0 };
+        }
+        if (!upsert)
+            return ZERO;
+        const seed = (0, update_1.upsertSeed)(filter);
+        if (replacement._id !== undefined && seed._id !== undefined && !(0, values_1.sameValue)(replacement._id, seed._id)) {
+            throw new errors_1.ReadStoreError("the replacement's _id differs from the filter's", 66);
+        }
+        const doc = (0, values_1.cloneForStorage)(replacement);
+        if (doc._id === undefined && seed._id !== undefined)
+            doc._id = seed._id;
+        return this.insertUpserted(doc);
+    }
+    /**
+     * The insert half of an upsert. When the filter missed only because of a guard, a document
+     * with this _id exists: MongoDB fails the insert with a duplicate _id, which the port reports
+     * as "matched nothing, upserted nothing".
+     */
+    insertUpserted(built) {
+        const doc = withIdFirst(built._id === undefined ? (0, values_1.generateId)() : built._id, built);
+        if (this.docs.has(doc._id))
+            return ZERO;
+        this.insert(doc);
+        return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
+    }
+    insertOne(document) {
+        if (!(0, values_1.isPlainObject)(document))
+            throw new errors_1.ReadStoreError('a document must be an object', 2);
+        const doc = withIdFirst(document._id ?? (0, values_1.generateId)(), (0, values_1.cloneForStorage)(document));
+        if (this.docs.has(doc._id))
+            throw new errors_1.DuplicateKeyError(this.name, '_id_');
+        this.insert(doc);
+    }
+    deleteOne(filter) {
+        const doc = this.firstMatch(filter);
+        if (doc === undefined)
+            return 0;
+        this.remove(doc);
+        return 1;
+    }
+    deleteMany(filter) {
+        if (Object.keys(filter).length === 0) {
+            const removed = this.docs.size;
+            this.docs.clear();
+            for (const index of this.indexes)
+                index.load([]);
+            return removed;
+        }
+        const { docs } = this.execute(filter);
+        for (const doc of docs)
+            this.remove(doc);
+        return docs.length;
+    }
+    insert(doc) {
+        for (const index of this.indexes) {
+            if (index.unique && index.conflict(doc) !== null)
+                throw new errors_1.DuplicateKeyError(this.name, index.name);
+        }
+        this.docs.set(doc._id, doc);
+        for (const index of this.indexes)
+            index.add(doc);
+    }
+    replace(after, touched) {
+        for (const index of this.indexes) {
+            if (index.unique && index.affectedBy(touched) && index.moves(after) && index.conflict(after) !== null) {
+                throw new errors_1.DuplicateKeyError(this.name, index.name);
+            }
+        }
+        this.docs.set(after._id, after);
+        for (const index of this.indexes)
+            if (index.affectedBy(touched))
+                index.replace(after);
+    }
+    remove(doc) {
+        this.docs.delete(doc._id);
+        for (const index of this.indexes)
+            index.remove(doc);
+    }
+    /** Loads documents already private to the store (snapshots), building indexes in one sort each. */
+    load(docs) {
+        for (const doc of docs) {
+            if (this.docs.has(doc._id))
+                throw new errors_1.DuplicateKeyError(this.name, '_id_');
+            this.docs.set(doc._id, doc);
+        }
+        for (const index of this.indexes) {
+            if (index.unique && index.hasDuplicates(this.docs.values()))
+                throw new errors_1.DuplicateKeyError(this.name, index.name);
+            index.load(this.docs.values());
+        }
+    }
+    createIndexes(specs) {
+        for (const spec of specs) {
+            const keys = Object.entries(spec.keys);
+            if (keys.length === 0 || keys.some(([path, direction]) => path === '' || (direction !== 1 && direction !== -1))) {
+                throw new errors_1.ReadStoreError(`index keys must be paths with direction 1 or -1`, 67);
+            }
+            if (keys.length === 1 && keys[0][0] === '_id')
+                continue;
+            const name = spec.name ?? (0, memory_index_1.defaultIndexName)(spec.keys);
+            const unique = spec.unique === true;
+            const sameKeys = (index) => (0, memory_index_1.defaultIndexName)(index.spec.keys) === (0, memory_index_1.defaultIndexName)(spec.keys);
+            const named = this.indexes.find((index) => index.name === name);
+            if (named !== undefined) {
+                if (sameKeys(named) && named.unique === unique)
+                    continue;
+                throw new errors_1.ReadStoreError(`index ${name} already exists with different keys or options`, 86);
+            }
+            const twin = this.indexes.find(sameKeys);
+            if (twin !== undefined)
+                throw new errors_1.ReadStoreError(`an index on the same keys already exists as ${twin.name}`, 85);
+            const index = new memory_index_1.MemoryIndex({ keys: { ...spec.keys }, name, unique });
+            if (unique && index.hasDuplicates(this.docs.values()))
+                throw new errors_1.DuplicateKeyError(this.name, name);
+            index.load(this.docs.values());
+            this.indexes.push(index);
+        }
+    }
+}
+exports.CollectionData = CollectionData;
+function describePlan(stats, plan) {
+    stats.plan = 'INDEX_SCAN';
+    stats.index = plan.index.name;
+    stats.sortCovered = plan.order !== null;
+}
+function cheapest(plans) {
+    let best = null;
+    for (const plan of plans) {
+        if (best === null ||
+            plan.keys < best.keys ||
+            (plan.keys === best.keys && plan.order !== null && best.order === null) ||
+            (plan.keys === best.keys && (plan.order !== null) === (best.order !== null) && plan.equalityFields > best.equalityFields)) {
+            best = plan;
+        }
+    }
+    return best;
+}
+function sortKeys(sort) {
+    if (sort === undefined)
+        return null;
+    const keys = Object.entries(sort).map(([path, direction]) => {
+        if (direction !== 1 && direction !== -1)
+            throw new errors_1.ReadStoreError(`sort direction of ${path} must be 1 or -1`, 2);
+        return { path, parts: (0, values_1.splitPath)(path), direction };
+    });
+    return keys.length > 0 ? keys : null;
+}
+/**
+ * An index is usable when the filter fixes its leading fields by equality or $in (each
+ * combination of values is one range), and then bounds the next field by a range, or when its
+ * order serves the requested sort.
+ */
+function planFor(index, bounds, sort) {
+    const fields = index.fields;
+    let combinations = [[]];
+    let equalityFields = 0;
+    for (; equalityFields < fields.length; equalityFields++) {
+        const points = bounds.get(fields[equalityFields].path)?.points;
+        if (points === undefined || combinations.length * points.length > MAX_COMBINATIONS)
+            break;
+        combinations = combinations.flatMap((prefix) => points.map((point) => [...prefix, point]));
+    }
+    let interval = null;
+    if (equalityFields < fields.length) {
+        const next = bounds.get(fields[equalityFields].path);
+        if (next !== undefined) {
+            interval = (0, bounds_1.asInterval)(next);
+            if (interval === null)
+                combinations = [];
+        }
+    }
+    const coverage = sort === null ? { order: 'forward', mergeFrom: -1 } : sortCoverage(fields, equalityFields, combinations.length, bounds, sort);
+    if (equalityFields === 0 && interval === null && (sort === null || coverage === null))
+        return null;
+    const rangeField = fields[equalityFields];
+    const mergeFrom = coverage?.mergeFrom ?? -1;
+    const ranges = [];
+    let keys = 0;
+    for (const combination of combinations) {
+        const encoded = combination.map((value, i) => (0, key_encoding_1.encodeComponent)(value, fields[i].direction));
+        const prefix = encoded.join('');
+        let start = prefix;
+        let end = prefix + key_encoding_1.AFTER_PREFIX;
+        if (interval !== null && rangeField !== undefined) {
+            const [first, last] = rangeField.direction === 1 ? [interval.lo, interval.hi] : [interval.hi, interval.lo];
+            if (first !== undefined)
+                start = prefix + (0, key_encoding_1.boundString)(first, rangeField.direction, 'start');
+            if (last !== undefined)
+                end = prefix + (0, key_encoding_1.boundString)(last, rangeField.direction, 'end');
+        }
+        const from = index.entries.seek(start);
+        const to = index.entries.seek(end);
+        const mergeOffset = mergeFrom < 0 ? 0 : encoded.slice(0, mergeFrom).join('').length;
+        ranges.push({ from, to, mergeOffset });
+        keys += Math.max(0, index.entries.rank(to) - index.entries.rank(from));
+    }
+    return { index, ranges, keys, equalityFields, order: coverage?.order ?? null, mergeFrom };
+}
+/**
+ * Whether walking the index yields the sort order. Sort fields fixed to one value by equality
+ * drop out; the rest must be consecutive index fields (then the implicit _id tiebreak) starting
+ * within the equality prefix, all in the index's direction or all reversed. Several ranges are
+ * merged on the fields from that start on.
+ */
+function sortCoverage(fields, equalityFields, ranges, bounds, sort) {
+    const constant = new Set(fields.slice(0, equalityFields).filter((f) => bounds.get(f.path)?.points?.length === 1).map((f) => f.path));
+    const rest = sort.filter((s) => !constant.has(s.path));
+    if (rest.length === 0)
+        return { order: 'forward', mergeFrom: -1 };
+    const extended = fields.some((f) => f.path === '_id') ? fields : [...fields, ID_FIELD];
+    const start = extended.findIndex((f) => f.path === rest[0].path);
+    if (start < 0 || start > equalityFields)
+        return null;
+    let sign = 0;
+    let k = start;
+    for (const key of rest) {
+        while (k < extended.length && constant.has(extended[k].path))
+            k++;
+        const field = extended[k];
+        if (field === undefined || field.path !== key.path)
+            return null;
+        const s = key.direction * field.direction;
+        if (sign === 0)
+            sign = s;
+        else if (s !== sign)
+            return null;
+        k++;
+    }
+    return { order: sign > 0 ? 'forward' : 'backward', mergeFrom: ranges > 1 ? start : -1 };
+}
+/** Compares two encoded keys from the given offsets on (the merged components). */
+function compareFrom(a, aOffset, b, bOffset) {
+    const n = Math.min(a.length - aOffset, b.length - bOffset);
+    for (let i = 0; i < n; i++) {
+        const d = a.charCodeAt(aOffset + i) - b.charCodeAt(bOffset + i);
+        if (d !== 0)
+            return d;
+    }
+    return a.length - aOffset - (b.length - bOffset);
+}
+function sortDocuments(docs, sort) {
+    const keyed = docs.map((doc) => ({ doc, keys: sort.map((s) => (0, values_1.sortValue)((0, values_1.resolveForSort)(doc, s.parts), s.direction)) }));
+    keyed.sort((a, b) => {
+        for (let i = 0; i < sort.length; i++) {
+            const c = (0, values_1.compareValues)(a.keys[i], b.keys[i]);
+            if (c !== 0)
+                return sort[i].direction * c;
+        }
+        return 0;
+    });
+    return keyed.map((k) => k.doc);
+}
+/** MongoDB stores _id as the first field of every document. */
+function withIdFirst(id, doc) {
+    if (typeof id !== 'string')
+        throw new errors_1.ReadStoreError('_id must be a string in this store', 2);
+    const out = { _id: id };
+    for (const key in doc)
+        if (key !== '_id')
+            out[key] = doc[key];
+    return out;
+}
+//# sourceMappingURL=collection-data.js.map

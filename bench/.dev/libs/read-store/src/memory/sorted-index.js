@@ -1,0 +1,197 @@
+"use strict";
+/**
+ * A sorted list of index entries kept as bounded chunks (the shape of a B-tree's leaf level):
+ * a write costs a binary search plus a splice inside one chunk, instead of moving every entry of
+ * a flat sorted array. Entries are encoded key strings (see key-encoding.ts), unique because
+ * they end with the document's _id, with the ids alongside so a walk needs no decoding.
+ *
+ * Chunks stay small because the splice is the other half of a write's cost: moving pointers in
+ * a long-lived array to freshly allocated strings goes through the garbage collector's write
+ * barrier one element at a time.
+ */
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.IndexCursor = exports.SortedIndex = void 0;
+const CHUNK_MAX = 128;
+class SortedIndex {
+    chunks = [];
+    /** Each chunk's last key, in one array: the first level of every search touches only these. */
+    lasts = [];
+    count = 0;
+    get size() {
+        return this.count;
+    }
+    /** Replaces the content, for index builds and snapshot loads. */
+    load(entries) {
+        entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        const half = CHUNK_MAX / 2;
+        this.chunks = [];
+        for (let i = 0; i < entries.length; i += half) {
+            const slice = entries.slice(i, i + half);
+            this.chunks.push({ keys: slice.map((e) => e.key), ids: slice.map((e) => e.id) });
+        }
+        this.lasts = this.chunks.map((chunk) => chunk.keys[chunk.keys.length - 1]);
+        this.count = entries.length;
+    }
+    insert(key, id) {
+        if (this.chunks.length === 0) {
+            this.chunks.push({ keys: [key], ids: [id] });
+            this.lasts.push(key);
+            this.count = 1;
+            return;
+        }
+        let { chunk: c, offset } = this.seek(key);
+        if (c === this.chunks.length) {
+            c -= 1;
+            offset = this.chunks[c].keys.length;
+        }
+        const chunk = this.chunks[c];
+        chunk.keys.splice(offset, 0, key);
+        chunk.ids.splice(offset, 0, id);
+        this.count += 1;
+        if (offset === chunk.keys.length - 1)
+            this.lasts[c] = key;
+        if (chunk.keys.length > CHUNK_MAX) {
+            const half = CHUNK_MAX / 2;
+            const upper = { keys: chunk.keys.splice(half), ids: chunk.ids.splice(half) };
+            this.chunks.splice(c + 1, 0, upper);
+            this.lasts.splice(c, 1, chunk.keys[half - 1], upper.keys[upper.keys.length - 1]);
+        }
+    }
+    /** Removes the entry with exactly this key; false when there is none. */
+    delete(key) {
+        const { chunk: c, offset } = this.seek(key);
+        const chunk = this.chunks[c];
+        if (chunk === undefined || chunk.keys[offset] !== key)
+            return false;
+        chunk.keys.splice(offset, 1);
+        chunk.ids.splice(offset, 1);
+        this.count -= 1;
+        if (chunk.keys.length === 0) {
+            this.chunks.splice(c, 1);
+            this.lasts.splice(c, 1);
+        }
+        else if (offset === chunk.keys.length)
+            this.lasts[c] = chunk.keys[offset - 1];
+        return true;
+    }
+    /** The first position whose key is >= `bound`; the end position when there is none. */
+    seek(bound) {
+        const lasts = this.lasts;
+        let lo = 0;
+        let hi = lasts.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (lasts[mid] >= bound)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        if (lo === lasts.length)
+            return { chunk: lo, offset: 0 };
+        const keys = this.chunks[lo].keys;
+        let a = 0;
+        let b = keys.length - 1;
+        while (a < b) {
+            const mid = (a + b) >>> 1;
+            if (keys[mid] >= bound)
+                b = mid;
+            else
+                a = mid + 1;
+        }
+        return { chunk: lo, offset: a };
+    }
+    /** How many entries precede a position: the planner's exact range sizes. */
+    rank(position) {
+        if (position.chunk >= this.chunks.length)
+            return this.count;
+        let total = position.offset;
+        for (let i = 0; i < position.chunk; i++)
+            total += this.chunks[i].keys.length;
+        return total;
+    }
+    keyAt(position) {
+        return this.chunks[position.chunk]?.keys[position.offset];
+    }
+    idAt(position) {
+        return this.chunks[position.chunk]?.ids[position.offset];
+    }
+    /** Entries in [from, to), walked forward or backward. */
+    cursor(from, to, backward) {
+        return new IndexCursor(this.chunks, from, to, backward);
+    }
+    end() {
+        return { chunk: this.chunks.length, offset: 0 };
+    }
+    *entries() {
+        for (const chunk of this.chunks)
+            for (let i = 0; i < chunk.keys.length; i++)
+                yield { key: chunk.keys[i], id: chunk.ids[i] };
+    }
+}
+exports.SortedIndex = SortedIndex;
+/** Walks a range; the index must not change while a cursor is open. */
+class IndexCursor {
+    chunks;
+    backward;
+    chunk;
+    offset;
+    remaining;
+    /** The key of the entry last returned by next(). */
+    key = '';
+    constructor(chunks, from, to, backward) {
+        this.chunks = chunks;
+        this.backward = backward;
+        this.remaining = distance(chunks, from, to);
+        if (backward) {
+            const last = previous(chunks, to);
+            this.chunk = last.chunk;
+            this.offset = last.offset;
+        }
+        else {
+            this.chunk = from.chunk;
+            this.offset = from.offset;
+        }
+    }
+    /** The next entry's id, or undefined at the end of the range. */
+    next() {
+        if (this.remaining === 0)
+            return undefined;
+        this.remaining -= 1;
+        const chunk = this.chunks[this.chunk];
+        const id = chunk.ids[this.offset];
+        this.key = chunk.keys[this.offset];
+        if (this.backward) {
+            if (this.offset > 0)
+                this.offset -= 1;
+            else {
+                this.chunk -= 1;
+                this.offset = this.chunk >= 0 ? this.chunks[this.chunk].keys.length - 1 : 0;
+            }
+        }
+        else if (this.offset < chunk.keys.length - 1)
+            this.offset += 1;
+        else {
+            this.chunk += 1;
+            this.offset = 0;
+        }
+        return id;
+    }
+}
+exports.IndexCursor = IndexCursor;
+function previous(chunks, position) {
+    if (position.offset > 0)
+        return { chunk: position.chunk, offset: position.offset - 1 };
+    const chunk = position.chunk - 1;
+    return { chunk, offset: chunk >= 0 ? chunks[chunk].keys.length - 1 : 0 };
+}
+function distance(chunks, from, to) {
+    if (to.chunk < from.chunk || (to.chunk === from.chunk && to.offset <= from.offset))
+        return 0;
+    if (from.chunk === to.chunk)
+        return to.offset - from.offset;
+    let total = (chunks[from.chunk]?.keys.length ?? 0) - from.offset;
+    for (let i = from.chunk + 1; i < to.chunk; i++)
+        total += chunks[i].keys.length;
+    return total + to.offset;
+}
+//# sourceMappingURL=sorted-index.js.map

@@ -1,0 +1,157 @@
+import { Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { cleanup } from '../support/cleanup';
+import type { BenchContext } from '../support/context';
+import { fmt } from '../support/context';
+import { GraphQLClient } from '../support/graphql';
+import { log } from '../support/progress';
+import { row } from '../support/report';
+import { ADMIN_KEY_FOR_LIVE, ServerProcess } from '../support/server';
+import { now, percentile, perSecond } from '../support/stats';
+import type { Scenario } from './scenario';
+
+const APPEND = 'mutation($input: AppendRunEventsInput!) { appendRunEvents(input: $input) { lastSequence } }';
+
+async function liveServer(): Promise<{ server: ServerProcess; http: GraphQLClient; ws: Client }> {
+  const server = await ServerProcess.start({ dataDir: cleanup.tempDir('live'), keys: [ADMIN_KEY_FOR_LIVE] });
+  const http = new GraphQLClient(server.port, ADMIN_KEY_FOR_LIVE.key);
+  const ws = createClient({
+    url: `ws://127.0.0.1:${server.port}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${ADMIN_KEY_FOR_LIVE.key}` },
+  });
+  return { server, http, ws };
+}
+
+async function startSession(http: GraphQLClient, kind: string): Promise<string> {
+  const data = await http.request<{ startSession: { id: string } }>(`mutation { startSession(input: { kind: ${kind} }) { id } }`);
+  return data.startSession.id;
+}
+
+/**
+ * Scenario 6: appends at a steady 1 000 events/s (10 events every 10 ms, each batch sent without
+ * waiting for the previous answer), and each event's send instant compared with its arrival on a
+ * timeline subscription; for the commandCenter subscription, each change's arrival compared with
+ * the send of the batch it reflects (changes coalesce per session, so this is one sample a batch).
+ */
+export const subscriberLatencyScenario: Scenario = {
+  id: '6',
+  title: 'append to subscriber latency',
+  async run(ctx: BenchContext) {
+    const { server, http, ws } = await liveServer();
+    try {
+      const sessionId = await startSession(http, 'RUNTIME');
+      const sentAt = new Map<string, number>();
+      const timeline: number[] = [];
+      const commandCenter: number[] = [];
+      const batchSentAt = new Map<number, number>();
+      ws.subscribe<{ timeline: { id: string } }>(
+        { query: 'subscription($id: ID!) { timeline(sessionId: $id, after: 0) { sequence id } }', variables: { id: sessionId } },
+        { next: (v) => { const t = sentAt.get(v.data!.timeline.id); if (t !== undefined) timeline.push(now() - t); }, error: () => undefined, complete: () => undefined },
+      );
+      ws.subscribe<{ commandCenter: { session: { id: string; sequence: number } } }>(
+        { query: 'subscription { commandCenter { section session { id sequence } } }' },
+        {
+          next: (v) => {
+            const session = v.data!.commandCenter.session;
+            const t = session.id === sessionId ? batchSentAt.get(session.sequence) : undefined;
+            if (t !== undefined) commandCenter.push(now() - t);
+          },
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const seconds = ctx.options.scale === 'full' ? 20 : 5;
+      log(`[6] appending 1 000 events/s for ${seconds} s`);
+      const start = now();
+      const pending: Promise<unknown>[] = [];
+      let sequence = 0;
+      for (let tick = 0; tick < seconds * 100; tick += 1) {
+        const wait = start + tick * 10 - now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const events = Array.from({ length: 10 }, (_, i) => ({ id: `e-${tick}-${i}`, type: 'COMMAND', data: { command: 'ls -la', exitCode: 0 } }));
+        const sent = now();
+        for (const event of events) sentAt.set(event.id, sent);
+        sequence += 10;
+        batchSentAt.set(sequence, sent);
+        pending.push(http.request(APPEND, { input: { sessionId, events } }));
+      }
+      await Promise.all(pending);
+      await new Promise((r) => setTimeout(r, 1000));
+      const rate = perSecond(sentAt.size, seconds * 1000);
+      log(`[6] timeline n=${timeline.length}, commandCenter n=${commandCenter.length}`);
+      for (const [name, samples] of [['timeline', timeline], ['commandCenter', commandCenter]] as const) {
+        ctx.add(
+          row({ scenario: '6', figure: `append -> ${name} subscriber p50`, value: percentile(samples, 50), unit: 'ms', note: `${fmt(samples.length)} samples at ${fmt(rate)} events/s` }),
+          row({
+            scenario: '6',
+            figure: `append -> ${name} subscriber p99`,
+            value: percentile(samples, 99),
+            unit: 'ms',
+            target: { op: '<=', value: 20, label: 'p99 <= 20 ms' },
+          }),
+        );
+      }
+    } finally {
+      await ws.dispose();
+      http.close();
+      await server.stop();
+    }
+  },
+};
+
+/** Scenario 7: one timeline subscription from after: -1 over a 100 000-event session, until the last sequence arrives. */
+export const timelineCatchUpScenario: Scenario = {
+  id: '7',
+  title: 'timeline catch-up',
+  async run(ctx: BenchContext) {
+    const { server, http, ws } = await liveServer();
+    try {
+      const sessionId = await startSession(http, 'CHAT');
+      const total = ctx.options.scale === 'full' ? 100_000 : 20_000;
+      const text = 'lorem ipsum dolor sit amet, consectetur adipiscing elit '.repeat(6);
+      log(`[7] appending ${fmt(total)} events to one session`);
+      for (let batch = 0; batch < total / 500; batch += 1) {
+        const events = Array.from({ length: 500 }, (_, i) => ({ type: 'MESSAGE', data: { role: i % 2 ? 'assistant' : 'user', text: `${batch}-${i} ${text}` } }));
+        await http.request(APPEND, { input: { sessionId, events } });
+      }
+      const started = now();
+      let received = 0;
+      let contiguous = true;
+      let last = -1;
+      await new Promise<void>((resolve, reject) =>
+        ws.subscribe<{ timeline: { sequence: number } }>(
+          { query: 'subscription($id: ID!) { timeline(sessionId: $id, after: -1) { sequence type at data } }', variables: { id: sessionId } },
+          {
+            next: (v) => {
+              const sequence = v.data!.timeline.sequence;
+              if (sequence !== last + 1) contiguous = false;
+              last = sequence;
+              received += 1;
+              if (sequence >= total) resolve();
+            },
+            error: reject,
+            complete: () => resolve(),
+          },
+        ),
+      );
+      const ms = now() - started;
+      log(`[7] ${fmt(received)} events in ${(ms / 1000).toFixed(1)} s, contiguous: ${contiguous}`);
+      ctx.add(
+        row({
+          scenario: '7',
+          figure: `timeline catch-up of a ${fmt(total)}-event session`,
+          value: perSecond(received, ms),
+          unit: 'events/s',
+          target: { op: '>=', value: 50_000, label: '>= 50 000 events/s' },
+          note: contiguous ? 'every sequence once, in order' : 'GAP OR DUPLICATE SEEN',
+        }),
+      );
+    } finally {
+      await ws.dispose();
+      http.close();
+      await server.stop();
+    }
+  },
+};
