@@ -162,6 +162,11 @@ export class ProjectionEngine {
     this.started = false;
   }
 
+  /** Projections still replaying the store: their read models are not complete yet. */
+  catchingUpProjections(): string[] {
+    return [...this.slots.values()].filter((slot) => slot.runner.state === 'CATCHING_UP').map((slot) => slot.projection.name);
+  }
+
   failedProjections(): string[] {
     return [...this.slots.values()].filter((slot) => slot.runner.state === 'FAILED').map((slot) => slot.projection.name);
   }

@@ -5,7 +5,7 @@ import { ProjectionEngine } from '@ledger/projections';
 
 /**
  * GET /health/live: the process answers. GET /health (readiness): the event store answers and
- * no projection has failed.
+ * every projection is live (none failed, none still replaying the store after a start).
  */
 @Controller('health')
 export class HealthController {
@@ -37,7 +37,8 @@ export class HealthController {
       async () => {
         const indicator = this.indicators.check('projections');
         const failed = this.engine.failedProjections();
-        return failed.length === 0 ? indicator.up() : indicator.down({ failed });
+        const catchingUp = this.engine.catchingUpProjections();
+        return failed.length === 0 && catchingUp.length === 0 ? indicator.up() : indicator.down({ failed, catchingUp });
       },
     ]);
   }
