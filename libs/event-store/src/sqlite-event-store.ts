@@ -427,7 +427,8 @@ function idempotentAt(expected: ExpectedRevision, firstRevision: number): boolea
  * module instance that loaded it, so `instanceof` fails where modules are loaded afresh (jest).
  */
 function sqliteCode(error: unknown): string | null {
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  // Not even `instanceof Error`: under jest the addon's errors come from another realm's Error.
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
 }
 
