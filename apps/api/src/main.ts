@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
-import { ConfigError, loadConfig } from './config/ledger-config';
+import { loadConfigOrExit } from './config/ledger-config';
 
 /** A request body over the limit gets the contract's PAYLOAD_TOO_LARGE, in GraphQL's error shape. */
 function bodyErrors(error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction): void {
@@ -29,16 +29,7 @@ function nestLogLevels(level: string): LogLevel[] | false {
 }
 
 async function bootstrap(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`agent-ledger: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit('agent-ledger');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: nestLogLevels(config.logLevel),

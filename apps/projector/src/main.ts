@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '../../api/src/config/config.module';
-import { ConfigError, loadConfig } from '../../api/src/config/ledger-config';
+import { loadConfigOrExit } from '../../api/src/config/ledger-config';
 import { StoresModule } from '../../api/src/infrastructure/stores.module';
 
 /**
@@ -10,16 +10,7 @@ import { StoresModule } from '../../api/src/infrastructure/stores.module';
  * read models in MongoDB; api replicas serve queries and subscriptions from them.
  */
 async function bootstrap(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`agent-ledger projector: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit('agent-ledger projector');
   if (!config.mongodbUrl) {
     process.stderr.write('agent-ledger projector: MONGODB_URL is required (the in-memory read store lives inside the api process)\n');
     process.exit(2);

@@ -163,7 +163,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
   const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
   if (errors.length > 0) {
     const first = errors[0]!;
-    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    // "must be an integer" says more than a range check that a non-number also fails.
+    const message = first.constraints?.isInt ?? Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     throw new ConfigError(`invalid configuration: ${first.property}: ${message}`);
   }
   return {
@@ -179,4 +180,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     limits: { maxEventDataBytes: 64 * 1024, maxBatchEvents: 500, maxRequestBytes: 4 * 1024 * 1024 },
     live: { subscriberBufferSize: env.SUBSCRIBER_BUFFER_SIZE, timelinePollMs: 2000 },
   };
+}
+
+/** The configuration, or one clear line on stderr and exit code 2 when a value is bad. */
+export function loadConfigOrExit(program: string, environment: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  try {
+    return loadConfig(environment);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${program}: ${error.message}\n`);
+    process.exit(2);
+  }
 }
