@@ -1,0 +1,55 @@
+import { ConfigError, loadConfig } from './ledger-config';
+
+describe('configuration, validated once at start', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      eventStoreUrl: null,
+      mongodbUrl: null,
+      apiKeys: null,
+      modelPrices: {},
+      windows: { chatActiveSeconds: 1800, recentSeconds: 86400 },
+      readYourWritesTimeoutMs: 5000,
+      live: { subscriberBufferSize: 1000 },
+    });
+    expect(config.dataDir).toMatch(/data$/);
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      PORT: '4100',
+      DATA_DIR: '/tmp/ledger',
+      EVENTSTORE_URL: 'esdb://localhost:2113?tls=false',
+      MONGODB_URL: 'mongodb://localhost:27017/?replicaSet=rs0',
+      LEDGER_API_KEYS: JSON.stringify([{ key: 'k'.repeat(16), organizationId: 'o', principal: { type: 'USER', id: 'u' }, roles: ['VIEWER'] }]),
+      LEDGER_MODEL_PRICES: '{"m":{"inputPerMTok":3,"outputPerMTok":15}}',
+      CHAT_ACTIVE_WINDOW_SECONDS: '60',
+      RECENT_WINDOW_SECONDS: '3600',
+    });
+    expect(config).toMatchObject({
+      port: 4100,
+      dataDir: '/tmp/ledger',
+      eventStoreUrl: 'esdb://localhost:2113?tls=false',
+      mongodbUrl: 'mongodb://localhost:27017/?replicaSet=rs0',
+      modelPrices: { m: { inputPerMTok: 3, outputPerMTok: 15 } },
+      windows: { chatActiveSeconds: 60, recentSeconds: 3600 },
+    });
+    expect(config.apiKeys).toHaveLength(1);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: PORT must be an integer number'],
+    [{ PORT: '70000' }, 'PORT: PORT must not be greater than 65535'],
+    [{ EVENTSTORE_URL: 'http://x' }, 'EVENTSTORE_URL must be an esdb:// or kurrentdb:// connection string'],
+    [{ MONGODB_URL: 'localhost' }, 'MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string'],
+    [{ CHAT_ACTIVE_WINDOW_SECONDS: '0' }, 'CHAT_ACTIVE_WINDOW_SECONDS must not be less than 1'],
+    [{ LEDGER_API_KEYS: 'not json' }, 'LEDGER_API_KEYS is not valid JSON'],
+    [{ LEDGER_API_KEYS: '[{"key":"short"}]' }, 'LEDGER_API_KEYS[0].key must be a string of at least 16 characters'],
+    [{ LEDGER_MODEL_PRICES: '{"m":{"inputPerMTok":"x"}}' }, 'LEDGER_MODEL_PRICES.m needs numeric inputPerMTok and outputPerMTok'],
+    [{ LEDGER_API_KEYS_FILE: '/nonexistent/keys.json' }, 'LEDGER_API_KEYS_FILE /nonexistent/keys.json cannot be read (ENOENT)'],
+  ])('a bad value stops the start with one clear line: %j', (environment, message) => {
+    expect(() => loadConfig(environment)).toThrow(ConfigError);
+    expect(() => loadConfig(environment)).toThrow(message);
+  });
+});
