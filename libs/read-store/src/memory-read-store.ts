@@ -3,6 +3,7 @@ import { rename, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Aggregator, find as mingoFind } from 'mingo';
+import { fastGroup } from './memory/fast-group';
 import { ReadStoreError, ReadStoreUnavailableError } from './errors';
 import { CollectionData, type PlanStats, type QueryOptions } from './memory/collection-data';
 import { decodeValue, encodeValue } from './memory/snapshot-codec';
@@ -279,8 +280,18 @@ export class MemoryReadCollection<T extends Document = Document> implements Read
       }
       docs = data === undefined ? [] : data.execute(stages[0].stage.$match, options).docs;
     } else docs = data === undefined ? [] : [...data.docs.values()];
-    const rest = pipeline.slice(next);
+    let rest = pipeline.slice(next);
     if (rest.length === 0) return docs.map(cloneValue) as R[];
+    const group = rest[0]!.$group;
+    if (Object.keys(rest[0]!).length === 1 && isPlainObject(group)) {
+      const grouped = fastGroup(docs, group as Record<string, unknown>);
+      if (grouped !== null) {
+        rest = rest.slice(1);
+        // $first hands out stored values: copies, so callers cannot reach into the store.
+        if (rest.length === 0) return grouped.map(cloneValue) as R[];
+        return new Aggregator(rest, { collectionResolver: (name) => this.access.lookup(name) }).run(grouped).map(cloneValue) as R[];
+      }
+    }
     const safe = stages.slice(next).every(({ name }) => NON_MUTATING_STAGES.has(name));
     const aggregator = new Aggregator(rest, { collectionResolver: (name) => this.access.lookup(name) });
     const output = aggregator.run(safe ? docs : docs.map(cloneValue));
