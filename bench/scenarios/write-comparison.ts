@@ -60,7 +60,7 @@ async function run(ctx: BenchContext): Promise<WriteComparison> {
   const single = singleEventWorkload(ctx, singleEvents);
   const cs = measureCeiling(single);
   const ss = await measureStoreAppend(single);
-  return {
+  const result: WriteComparison = {
     events: batched.events,
     avgDataBytes: batched.avgDataBytes,
     repetitions: REPETITIONS,
@@ -69,4 +69,6 @@ async function run(ctx: BenchContext): Promise<WriteComparison> {
     ceilingSingle: { eventsPerSecond: perSecond(cs.events, cs.ms), runs: [] },
     storeSingle: { eventsPerSecond: perSecond(ss.events, ss.ms), runs: [] },
   };
+  ctx.detail('1,2', result);
+  return result;
 }

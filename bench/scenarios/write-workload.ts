@@ -1,6 +1,7 @@
 import { batchSessions, BatchSession, SessionPlan } from '../data';
 import type { BenchContext } from '../support/context';
-import { QUERIED_ORG } from '../support/context';
+import { fmt, QUERIED_ORG } from '../support/context';
+import { Progress } from '../support/progress';
 import { AppendBatch, StreamBuilder } from '../support/domain-writer';
 
 export const BATCH_SIZE = 100;
@@ -55,12 +56,15 @@ export function writeWorkload(ctx: BenchContext, label: string, events: number, 
     setup.push(builder.step(plan, 0)!);
   }
   const batches: AppendBatch[] = [];
+  const progress = new Progress(`[1,2] deciding ${fmt(events)} events in batches of ${batchSize}`, Math.ceil(events / batchSize));
   for (let b = 0; b < perSession; b += 1) {
     for (const plan of plans) {
       if (batches.length * batchSize >= events) break;
       batches.push(builder.step(plan, b + 1)!);
+      progress.update(batches.length);
     }
   }
+  progress.done();
   let bytes = 0;
   let count = 0;
   for (const batch of batches) {
