@@ -5,7 +5,7 @@ import {
   initialState,
   ModelUsageData,
   priceModelUsage,
-  SESSION_EVENT_SCHEMA_VERSION,
+  encodeEvent,
   SessionCommand,
   SessionState,
   sessionStreamId,
@@ -99,21 +99,7 @@ export class StreamBuilder {
     if (events.length === 0) return null;
     const correlationId = this.prng.uuid();
     const causationId = command.type === 'AppendRunEvents' ? events[0]!.id : (command as { eventId: string }).eventId;
-    const toAppend: EventToAppend[] = events.map((event) => ({
-      id: event.id,
-      type: event.type,
-      data: event.data as never,
-      metadata: {
-        organizationId: command.actor.organizationId,
-        actor: command.actor.principal,
-        correlationId,
-        causationId,
-        schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
-        redactions: redactions.get(event.id) ?? [],
-        occurredAt: event.at,
-        ...(event.clientId ? { clientEventId: event.clientId } : {}),
-      },
-    }));
+    const toAppend: EventToAppend[] = events.map((event) => encodeEvent(event, { actor: command.actor, correlationId, causationId, redactions }));
     const batch: AppendBatch = {
       streamId: sessionStreamId(command.sessionId),
       revision: entry.revision,

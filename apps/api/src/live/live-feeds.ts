@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Actor, BadUserInputError, isSessionId, sessionStreamId } from '@ledger/domain';
+import { Actor, BadUserInputError, isActive, isRecent, isSessionId, plusSeconds, sessionStreamId } from '@ledger/domain';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { CHANGE_FEED, ChangeFeed, ProjectionEngine, SESSIONS, SessionDocument } from '@ledger/projections';
 import { CLOCK, Clock } from '../clock';
@@ -55,7 +55,7 @@ export class LiveFeeds {
     const now = this.clock().toISOString();
     const sessions = this.engine.collection<SessionDocument>(SESSIONS);
     const base = await this.queries.sessionFilter(actor, filter, now);
-    const recentSince = new Date(Date.parse(now) - this.config.windows.recentSeconds * 1000).toISOString();
+    const recentSince = plusSeconds(now, -this.config.windows.recentSeconds);
     // What the subscriber already has: the sections as commandCenter(filter) answers now.
     const known = new Map<string, { section: CommandCenterSection; sequence: number }>();
     for (const document of await sessions.find({ $and: [base, { $or: [{ activeUntil: { $gt: now } }, { lastActivityAt: { $gt: recentSince } }] }] })) {
@@ -162,9 +162,9 @@ export class LiveFeeds {
   }
 
   private sectionOf(document: SessionDocument, now: string): CommandCenterSection {
-    if (document.activeUntil !== null && document.activeUntil > now) return 'ACTIVE_NOW';
-    const recentUntil = new Date(Date.parse(document.lastActivityAt) + this.config.windows.recentSeconds * 1000).toISOString();
-    return recentUntil > now ? 'RECENT' : 'GONE';
+    const active = isActive(document.activeUntil, now);
+    if (active) return 'ACTIVE_NOW';
+    return isRecent(document, active, now, this.config.windows) ? 'RECENT' : 'GONE';
   }
 
   private present(document: SessionDocument, now: string): SessionModel {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { deterministicUuid, FOREVER, SYSTEM_PRINCIPAL } from '@ledger/domain';
+import { deterministicUuid, FOREVER, plusSeconds, SYSTEM_PRINCIPAL } from '@ledger/domain';
 import { START_POSITION } from '@ledger/event-store';
 import { CHANGE_FEED, ChangeFeed, ProjectionEngine, SESSIONS, SessionDocument } from '@ledger/projections';
 import { CLOCK, Clock } from '../clock';
@@ -62,22 +62,19 @@ export class TimeScheduler implements OnApplicationBootstrap, OnApplicationShutd
     }, REARM_DEBOUNCE_MS);
   }
 
-  private recentMs(): number {
-    return this.config.windows.recentSeconds * 1000;
-  }
-
   /** The next instant at which some session changes section or times out. */
   private async nextInstant(now: string): Promise<number | null> {
     const sessions = this.engine.collection<SessionDocument>(SESSIONS);
     const [active] = await sessions.find({ activeUntil: { $gt: now, $lt: FOREVER } }, { sort: { activeUntil: 1 }, limit: 1 });
-    const since = new Date(Date.parse(now) - this.recentMs()).toISOString();
-    const [recent] = await sessions.find({ lastActivityAt: { $gt: since } }, { sort: { lastActivityAt: 1 }, limit: 1 });
+    const recent = this.config.windows.recentSeconds;
+    const since = plusSeconds(now, -recent);
+    const [oldestRecent] = await sessions.find({ lastActivityAt: { $gt: since } }, { sort: { lastActivityAt: 1 }, limit: 1 });
     const [idle] = await sessions.find({ idleDeadline: { $gt: now } }, { sort: { idleDeadline: 1 }, limit: 1 });
     const [overdue] = await sessions.find({ idleDeadline: { $lte: now } }, { limit: 1 });
     const candidates = [
       overdue ? Date.parse(now) + 1000 : null,
       active?.activeUntil ? Date.parse(active.activeUntil) : null,
-      recent ? Date.parse(recent.lastActivityAt) + this.recentMs() : null,
+      oldestRecent ? Date.parse(plusSeconds(oldestRecent.lastActivityAt, recent)) : null,
       idle?.idleDeadline ? Date.parse(idle.idleDeadline) : null,
     ].filter((t): t is number => t !== null);
     return candidates.length ? Math.min(...candidates) : null;
@@ -113,10 +110,9 @@ export class TimeScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const from = this.lastWake;
     const now = this.clock().toISOString();
     this.lastWake = now;
-    const recentMs = this.recentMs();
-    const shift = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+    const recent = this.config.windows.recentSeconds;
     const wentQuiet = await sessions.find({ activeUntil: { $gt: from, $lte: now } });
-    const agedOut = await sessions.find({ lastActivityAt: { $gt: shift(from, -recentMs), $lte: shift(now, -recentMs) } });
+    const agedOut = await sessions.find({ lastActivityAt: { $gt: plusSeconds(from, -recent), $lte: plusSeconds(now, -recent) } });
     for (const document of [...wentQuiet, ...agedOut]) {
       this.feed.announce({ projection: 'scheduler', collection: SESSIONS, organizationId: document.organizationId, id: document._id, position: START_POSITION });
     }

@@ -6,6 +6,8 @@ import {
   evolve,
   initialState,
   isSessionId,
+  LIFECYCLE_EVENT_TYPES,
+  plusSeconds,
   SessionState,
   sessionStreamId,
   TokenUsage,
@@ -79,10 +81,6 @@ interface SessionCursor extends Record<string, unknown> {
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function plusSeconds(iso: string, seconds: number): string {
-  return new Date(Date.parse(iso) + seconds * 1000).toISOString();
 }
 
 /** Rows sorted newest activity first, strictly after a (lastActivityAt, _id) key. */
@@ -457,7 +455,7 @@ function timelineRunId(event: RecordedEvent): string | null {
   return typeof data.runId === 'string' ? data.runId : null;
 }
 
-const LIFECYCLE = new Set(['SessionStarted', 'SessionUpdated', 'RunStarted', 'RunFinished', 'CheckpointResolved', 'SessionEnded']);
+const LIFECYCLE: ReadonlySet<string> = new Set(LIFECYCLE_EVENT_TYPES);
 
 export function toTimelineEvent(sessionId: string, recorded: RecordedEvent) {
   const event = decodeSessionEvent(recorded);

@@ -7,7 +7,7 @@ import {
   PinEvent,
   pinsStreamId,
   PinState,
-  SESSION_EVENT_SCHEMA_VERSION,
+  encodeEvent,
   SessionCommand,
   SetPinned,
 } from '@ledger/domain';
@@ -82,20 +82,7 @@ export class SetPinnedHandler implements ICommandHandler<SetPinnedCommand, SetPi
     const expected = stored.length === 0 ? 'no_stream' : stored[stored.length - 1]!.revision;
     const result = await this.store.append(
       stream,
-      events.map((event) => ({
-        id: event.id,
-        type: event.type,
-        data: event.data as never,
-        metadata: {
-          organizationId: command.actor.organizationId,
-          actor: command.actor.principal,
-          correlationId,
-          causationId: command.eventId,
-          schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
-          redactions: [],
-          occurredAt: event.at,
-        },
-      })),
+      events.map((event) => encodeEvent(event, { actor: command.actor, correlationId, causationId: command.eventId })),
       expected,
     );
     return { position: result.position };

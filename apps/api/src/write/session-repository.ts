@@ -4,7 +4,7 @@ import {
   decodeSessionEvent,
   evolve,
   initialState,
-  SESSION_EVENT_SCHEMA_VERSION,
+  encodeEvent,
   SessionEvent,
   SessionState,
   sessionStreamId,
@@ -68,21 +68,7 @@ export class SessionRepository {
     const expected: ExpectedRevision = session.revision === -1 ? 'no_stream' : session.revision;
     const result = await this.store.append(
       sessionStreamId(session.sessionId),
-      events.map((event) => ({
-        id: event.id,
-        type: event.type,
-        data: event.data as never,
-        metadata: {
-          organizationId: context.actor.organizationId,
-          actor: context.actor.principal,
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-          schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
-          redactions: context.redactions.get(event.id) ?? [],
-          occurredAt: event.at,
-          ...(event.clientId ? { clientEventId: event.clientId } : {}),
-        },
-      })),
+      events.map((event) => encodeEvent(event, context)),
       expected,
     );
     const firstRevision = result.nextRevision - events.length + 1;

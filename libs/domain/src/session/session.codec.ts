@@ -1,3 +1,4 @@
+import type { Actor, Principal } from '../principal';
 import type { SessionEvent } from './session.events';
 import { SESSION_EVENT_SCHEMA_VERSION } from './session.events';
 
@@ -54,4 +55,52 @@ export function decodeSessionEvent(stored: StoredSessionEvent): SessionEvent {
   const data = upcastData(stored.type, version, stored.data as Record<string, unknown>);
   const clientId = typeof stored.metadata.clientEventId === 'string' ? stored.metadata.clientEventId : undefined;
   return { type: stored.type, data, id: stored.id, at: stored.metadata.occurredAt, ...(clientId ? { clientId } : {}) } as SessionEvent;
+}
+
+/** Who and what an append comes from: the metadata every stored event carries. */
+export interface EncodeContext {
+  actor: Actor;
+  correlationId: string;
+  causationId: string;
+  /** Credential rules redacted from each event, by event id. */
+  redactions?: ReadonlyMap<string, string[]>;
+}
+
+export interface EncodedEvent {
+  id: string;
+  type: string;
+  /** The event's body, JSON by construction; typed loosely so the store's JSON type need not be imported here. */
+  data: never;
+  metadata: {
+    organizationId: string;
+    actor: Principal;
+    correlationId: string;
+    causationId: string;
+    schemaVersion: number;
+    redactions: string[];
+    occurredAt: string;
+    clientEventId?: string;
+  };
+}
+
+/** The stored form of a session or pin event: the counterpart of `decodeSessionEvent`. */
+export function encodeEvent(
+  event: { id: string; type: string; at: string; data: unknown; clientId?: string },
+  context: EncodeContext,
+): EncodedEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    data: event.data as never,
+    metadata: {
+      organizationId: context.actor.organizationId,
+      actor: context.actor.principal,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
+      redactions: context.redactions?.get(event.id) ?? [],
+      occurredAt: event.at,
+      ...(event.clientId ? { clientEventId: event.clientId } : {}),
+    },
+  };
 }

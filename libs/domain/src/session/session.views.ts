@@ -14,7 +14,8 @@ export interface ActivityWindows {
 /** Stands for "active until something happens": flows and tasks stay active while their status says so. */
 export const FOREVER = '9999-12-31T23:59:59.999Z';
 
-function plusSeconds(iso: string, seconds: number): string {
+/** An ISO instant moved by a number of seconds (negative: earlier). */
+export function plusSeconds(iso: string, seconds: number): string {
   return new Date(Date.parse(iso) + seconds * 1000).toISOString();
 }
 

@@ -6,7 +6,7 @@ import {
   evolve,
   initialState,
   pinsStreamId,
-  SESSION_EVENT_SCHEMA_VERSION,
+  encodeEvent,
   SessionCommand,
   SessionState,
   sessionStreamId,
@@ -33,21 +33,7 @@ export class ScenarioWriter {
     const entry = this.states.get(command.sessionId) ?? { state: initialState(), revision: -1 };
     const events = decide(command, entry.state);
     if (events.length === 0) return 0;
-    const toAppend: EventToAppend[] = events.map((event) => ({
-      id: event.id,
-      type: event.type,
-      data: event.data as never,
-      metadata: {
-        organizationId: command.actor.organizationId,
-        actor: command.actor.principal,
-        correlationId: event.id,
-        causationId: event.id,
-        schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
-        redactions: [],
-        occurredAt: event.at,
-        ...(event.clientId ? { clientEventId: event.clientId } : {}),
-      },
-    }));
+    const toAppend: EventToAppend[] = events.map((event) => encodeEvent(event, { actor: command.actor, correlationId: event.id, causationId: event.id }));
     await this.store.append(sessionStreamId(command.sessionId), toAppend, entry.revision === -1 ? 'no_stream' : entry.revision);
     let { state, revision } = entry;
     for (const event of events) state = evolve(state, event, ++revision);
@@ -68,20 +54,7 @@ export class ScenarioWriter {
     if (events.length === 0) return;
     await this.store.append(
       stream,
-      events.map((event) => ({
-        id: event.id,
-        type: event.type,
-        data: event.data as never,
-        metadata: {
-          organizationId: actor.organizationId,
-          actor: actor.principal,
-          correlationId: event.id,
-          causationId: event.id,
-          schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
-          redactions: [],
-          occurredAt: at,
-        },
-      })),
+      events.map((event) => encodeEvent(event, { actor, correlationId: event.id, causationId: event.id })),
       stored.length === 0 ? 'no_stream' : stored[stored.length - 1]!.revision,
     );
   }
