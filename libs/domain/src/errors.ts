@@ -79,6 +79,25 @@ export class BadUserInputError extends LedgerError {
   }
 }
 
+/**
+ * A lib's refusal of one input field, as BAD_USER_INPUT: for libs whose own message is written
+ * for logs, `publicMessage` is what the client reads.
+ */
+export abstract class FieldInputError extends Error implements CodedError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  readonly details: { fields: FieldProblem[] };
+
+  constructor(
+    field: string,
+    message: string,
+    readonly publicMessage: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+    this.details = { fields: [{ field, message }] };
+  }
+}
+
 export class NotFoundError extends LedgerError {
   readonly code = 'NOT_FOUND' as const;
 }

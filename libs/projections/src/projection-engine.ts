@@ -1,4 +1,4 @@
-import type { CodedError } from '@ledger/domain';
+import { FieldInputError, type CodedError } from '@ledger/domain';
 import { createHash, randomBytes } from 'node:crypto';
 import type { EventStore, Position } from '@ledger/event-store';
 import { comparePositions, formatPosition } from '@ledger/event-store';
@@ -73,15 +73,9 @@ export class ProjectionBusyError extends Error implements CodedError {
   readonly code = 'CONFLICT' as const;
 }
 
-export class UnknownProjectionError extends Error implements CodedError {
-  readonly code = 'BAD_USER_INPUT' as const;
-  readonly details: { fields: { field: string; message: string }[] };
-  readonly publicMessage: string;
-
+export class UnknownProjectionError extends FieldInputError {
   constructor(message: string) {
-    super(message);
-    this.details = { fields: [{ field: 'name', message }] };
-    this.publicMessage = `name: ${message}`;
+    super('name', message, `name: ${message}`);
   }
 }
 

@@ -14,7 +14,7 @@ import type {
   TimeOutSession,
   UpdateSession,
 } from './session.commands';
-import type { Environment, ErrorInfo, Json, JsonRecord, SessionEvent, SessionSource, Subagent } from './session.events';
+import type { ErrorInfo, Json, JsonRecord, SessionEvent, SessionStarted } from './session.events';
 import {
   defaultStatusFor,
   END_STATUSES,
@@ -22,7 +22,6 @@ import {
   isRunFinished,
   isTerminal,
   RunStatus,
-  SessionKind,
   SessionStatus,
 } from './session.status';
 
@@ -34,25 +33,8 @@ export const PREVIEW_LENGTH = 200;
  * The session as its events tell it, in a fixed size whatever the number of runs and events:
  * this is what the sessions read model stores and what sessionAsOf returns.
  */
-export interface SessionView {
+export interface SessionView extends Omit<SessionStarted, 'sessionId' | 'idempotencyKey'> {
   id: string;
-  organizationId: string;
-  kind: SessionKind;
-  status: SessionStatus;
-  accountId: string;
-  title: string | null;
-  tags: string[];
-  owner: Principal;
-  source: SessionSource | null;
-  initiative: string | null;
-  flowId: string | null;
-  model: string | null;
-  parentSessionId: string | null;
-  subagent: Subagent | null;
-  environment: Environment | null;
-  totalSteps: number | null;
-  idleTimeoutSeconds: number | null;
-  metadata: JsonRecord | null;
   stepIndex: number;
   stepTotal: number | null;
   runCount: number;

@@ -16,7 +16,8 @@ export interface FieldBounds {
 
 export type Bounds = Map<string, FieldBounds>;
 
-function isBoundOperand(value: unknown): boolean {
+/** A scalar an index bound (or a compiled filter) compares directly: string, boolean, a number that is not NaN, null or a valid Date. */
+export function isBoundOperand(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':

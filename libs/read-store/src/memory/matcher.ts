@@ -1,6 +1,7 @@
 import { Query } from 'mingo';
 import type { Filter } from '../read-store.port';
 import { THROUGH_ARRAY, getPath, isPlainObject, splitPath } from './values';
+import { isBoundOperand } from './bounds';
 
 /**
  * Filter evaluation. mingo is the reference evaluator, but building a mingo Query costs about
@@ -37,18 +38,9 @@ export function hasFastPath(filter: Filter): boolean {
 
 type Scalar = string | number | boolean | null | Date;
 
+/** A value the compiled filters compare directly: the same operands as index bounds take. */
 function isScalarOperand(value: unknown): value is Scalar {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return !Number.isNaN(value);
-    case 'object':
-      return value === null || (value instanceof Date && !Number.isNaN(value.getTime()));
-    default:
-      return false;
-  }
+  return isBoundOperand(value);
 }
 
 function compileFilter(filter: Filter): Predicate | null {

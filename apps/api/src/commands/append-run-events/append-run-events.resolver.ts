@@ -1,13 +1,29 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, Min, ValidateNested } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { Actor, AppendRunEvents, BadUserInputError, deterministicUuid, JsonRecord, PayloadTooLargeError, RunEventToRecord } from '@ledger/domain';
+import { Actor, AppendRunEvents, BadUserInputError, deterministicUuid, JsonRecord, PayloadTooLargeError, RUN_EVENT_TYPES, RunEventToRecord } from '@ledger/domain';
 import { formatPosition } from '@ledger/event-store';
 import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers, positionOf } from '../mutation-answers';
-import { validateInput } from '../validation';
-import { AppendRunEventsInput } from './append-run-events.input';
+import { IsClientId, IsJsonObject, IsSessionId, validateInput } from '../validation';
+
+export class RunEventInput {
+  @IsOptional() @IsClientId() id?: string | null;
+  @IsIn(RUN_EVENT_TYPES) type!: (typeof RUN_EVENT_TYPES)[number];
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO-8601 date-time' }) at?: string | null;
+  @IsJsonObject() data!: Record<string, unknown>;
+}
+
+export class AppendRunEventsInput {
+  @IsSessionId() sessionId!: string;
+  @IsOptional() @IsClientId() runId?: string | null;
+  @IsOptional() @IsInt() @Min(-1) expectedSequence?: number | null;
+  @IsArray() @ArrayMinSize(1, { message: 'must hold at least one event' }) @ValidateNested({ each: true }) @Type(() => RunEventInput)
+  events!: RunEventInput[];
+}
 
 /** How far ahead of the server's clock a reported `at` may be, for clock skew between hosts. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;

@@ -1,9 +1,15 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
-import { Actor, deterministicUuid, EndSession } from '@ledger/domain';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Actor, deterministicUuid, END_STATUSES, EndSession, EndStatus } from '@ledger/domain';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
-import { validateInput } from '../validation';
-import { EndSessionInput } from './end-session.input';
+import { IsSessionId, validateInput } from '../validation';
+
+export class EndSessionInput {
+  @IsSessionId() sessionId!: string;
+  @IsOptional() @IsIn(END_STATUSES, { message: 'must be COMPLETED, FAILED, CANCELLED or ENDED' }) status?: EndStatus | null;
+  @IsOptional() @IsString() @MaxLength(10_000) reason?: string | null;
+}
 
 /** A session ends once: the event id is derived from the session. */
 export function toEndSession(actor: Actor, input: EndSessionInput, at: string): EndSession {

@@ -1,9 +1,23 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
-import { Actor, deterministicUuid, FinishRun } from '@ledger/domain';
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { Actor, deterministicUuid, FinishRun, RUN_FINISH_STATUSES, RunFinishStatus } from '@ledger/domain';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
-import { validateInput } from '../validation';
-import { FinishRunInput } from './finish-run.input';
+import { IsClientId, IsSessionId, validateInput } from '../validation';
+
+export class ErrorInput {
+  @IsString() @Length(1, 200) code!: string;
+  @IsString() @Length(1, 10_000) message!: string;
+}
+
+export class FinishRunInput {
+  @IsSessionId() sessionId!: string;
+  @IsClientId() runId!: string;
+  @IsIn(RUN_FINISH_STATUSES, { message: 'must be COMPLETED, FAILED or CANCELLED' }) status!: RunFinishStatus;
+  @IsOptional() output?: unknown;
+  @IsOptional() @ValidateNested() @Type(() => ErrorInput) error?: ErrorInput | null;
+}
 
 /** A run finishes once: the event id is derived from the run, so a retry stores nothing twice. */
 export function toFinishRun(actor: Actor, input: FinishRunInput, at: string): FinishRun {

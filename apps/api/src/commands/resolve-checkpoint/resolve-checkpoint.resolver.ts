@@ -1,10 +1,17 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { Actor, ResolveCheckpoint } from '@ledger/domain';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
-import { validateInput } from '../validation';
-import { ResolveCheckpointInput } from './resolve-checkpoint.input';
+import { IsClientId, IsSessionId, validateInput } from '../validation';
+
+export class ResolveCheckpointInput {
+  @IsSessionId() sessionId!: string;
+  @IsClientId() runId!: string;
+  @IsIn(['APPROVE', 'REJECT']) decision!: 'APPROVE' | 'REJECT';
+  @IsOptional() @IsString() @MaxLength(10_000) comment?: string | null;
+}
 
 export function toResolveCheckpoint(actor: Actor, input: ResolveCheckpointInput, at: string): ResolveCheckpoint {
   return {

@@ -1,15 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { IsBoolean } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { Actor, SetPinned, UnavailableError } from '@ledger/domain';
 import { CLOCK, Clock } from '../../platform/clock';
 import { GraphQLContext, requireActor } from '../../platform/graphql/context';
 import { ReadYourWrites } from '../../queries/projections/read-your-writes';
 import { SessionQueries } from '../../queries/sessions/sessions.queries';
-import { validateInput } from '../validation';
+import { IsSessionId, validateInput } from '../validation';
 import { SetPinnedCommand, SetPinnedOutcome } from './set-pinned.handler';
-import { SetPinnedInput } from './set-pinned.input';
+
+export class SetPinnedInput {
+  @IsSessionId() sessionId!: string;
+  @IsBoolean() pinned!: boolean;
+}
 
 export function toSetPinned(actor: Actor, input: SetPinnedInput, at: string): SetPinned {
   return { type: 'SetPinned', actor, sessionId: input.sessionId, pinned: input.pinned, at, eventId: randomUUID() };

@@ -1,10 +1,17 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { Actor, deterministicUuid, StartRun } from '@ledger/domain';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
-import { validateInput } from '../validation';
-import { StartRunInput } from './start-run.input';
+import { IsClientId, IsSessionId, validateInput } from '../validation';
+
+export class StartRunInput {
+  @IsSessionId() sessionId!: string;
+  @IsOptional() @IsClientId() runId?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) model?: string | null;
+  @IsOptional() input?: unknown;
+}
 
 /** The client's runId (or a fresh one) derives the event id: a retried start stores nothing twice. */
 export function toStartRun(actor: Actor, input: StartRunInput, at: string): StartRun {

@@ -1,10 +1,19 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { Actor, JsonRecord, UpdateSession } from '@ledger/domain';
+import { Actor, JsonRecord, SESSION_STATUSES, UpdateSession } from '@ledger/domain';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
-import { validateInput } from '../validation';
-import { UpdateSessionInput } from './update-session.input';
+import { IsJsonObject, IsSessionId, Tags, validateInput } from '../validation';
+
+export class UpdateSessionInput {
+  @IsSessionId() sessionId!: string;
+  @IsOptional() @IsInt() @Min(-1) expectedSequence?: number | null;
+  @IsOptional() @IsString() @MaxLength(500) title?: string | null;
+  @Tags() tags?: string[] | null;
+  @IsOptional() @IsIn(SESSION_STATUSES) status?: (typeof SESSION_STATUSES)[number] | null;
+  @IsOptional() @IsJsonObject() metadata?: Record<string, unknown> | null;
+}
 
 /** A field left out stays as it is; `title` or `metadata` given as null clears it. */
 export function toUpdateSession(actor: Actor, input: UpdateSessionInput, at: string): UpdateSession {

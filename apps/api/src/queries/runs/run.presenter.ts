@@ -1,20 +1,9 @@
-import type { TokenUsage } from '@ledger/domain';
 import type { RunDocument, ToolCallDocument } from '@ledger/projections';
 import { presentUsage } from '../usage/usage.presenter';
 
-export interface RunModel {
+/** A Run as GraphQL serves it: the read model's document under the run's own id; `toolCalls` is resolved on demand. */
+export interface RunModel extends Omit<RunDocument, '_id' | 'runId' | 'lastRevision'> {
   id: string;
-  sessionId: string;
-  organizationId: string;
-  status: string;
-  model: string | null;
-  input: unknown;
-  output: unknown;
-  error: { code: string; message: string; at: string } | null;
-  usage: TokenUsage;
-  eventCount: number;
-  startedAt: string;
-  finishedAt: string | null;
 }
 
 export function presentRun(document: RunDocument): RunModel {
