@@ -1,6 +1,5 @@
 import { WrongExpectedRevisionError } from '../errors';
 import type { EventStore, EventToAppend, ExpectedRevision, Position, RecordedEvent } from '../event-store.port';
-import { KeyedLock } from './keyed-lock';
 
 /**
  * A decider, as the generic command handler folds it: pure functions of the command, the state
@@ -114,6 +113,27 @@ export class FoldedStreams<Command, Event extends { id: string }, State> {
     if (this.cache.size > this.cacheLimit) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+}
+
+/**
+ * Serialises work per key inside this process. Commands on one session then never race each
+ * other here (other processes are still held off by the expected revision), and commands on
+ * different sessions run side by side.
+ */
+export class KeyedLock {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    try {
+      return await result;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
 }
