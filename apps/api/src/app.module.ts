@@ -26,8 +26,11 @@ import { DateTimeScalar, JSONScalar } from './graphql/scalars';
 import { TYPE_DEFS } from './graphql/schema';
 import { StoresModule } from './infrastructure/stores.module';
 import { HealthController } from './health/health.controller';
+import { OtlpTracesController } from './otlp-ingest/otlp.controller';
+import { OtlpIngestService } from './otlp-ingest/otlp-ingest.service';
 import { QUERY_HANDLERS } from './read/queries';
 import { SessionQueries } from './read/session-queries';
+import { GenaiPriceTable, PRICE_TABLE } from './pricing/genai-price-table';
 import { CommandPreparation } from './write/command-preparation';
 import { ExecuteSessionCommandHandler, SetPinnedHandler } from './write/commands';
 import { RebuildProjectionHandler, VerifyProjectionHandler } from './write/projection-admin';
@@ -105,9 +108,10 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, OtlpTracesController],
       providers: [
         { provide: CLOCK, useValue: systemClock },
+        { provide: PRICE_TABLE, useFactory: () => (config.priceTable === 'genai-prices' ? new GenaiPriceTable() : null) },
         SessionRepository,
         SessionCommandRunner,
         CommandPreparation,
@@ -126,6 +130,7 @@ export class AppModule {
         LiveFeeds,
         TimeScheduler,
         SubscriptionResolver,
+        OtlpIngestService,
       ],
     };
   }

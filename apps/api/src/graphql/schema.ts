@@ -566,6 +566,42 @@ type Subscription {
 
 /** Additions to the contract: new fields and types only, nothing renamed or removed. */
 export const EXTENSIONS_SDL = /* GraphQL */ `
+# Where each request's cost came from, frozen in its MODEL_USAGE event when it was stored (the
+# timeline shows it as data.pricing, with the unit prices and, for PRICE_TABLE, the table's
+# version). With unpricedRequests these add up to requests.
+extend type TokenUsage {
+  "REPORTED: the reporter's own costUsd."
+  reportedCostRequests: Float!
+  "CONFIGURED: the operator's LEDGER_MODEL_PRICES."
+  configuredCostRequests: Float!
+  "PRICE_TABLE: the maintained price table (@pydantic/genai-prices)."
+  priceTableCostRequests: Float!
+}
+
+enum CostSource {
+  REPORTED
+  CONFIGURED
+  PRICE_TABLE
+  UNPRICED
+}
+
+type Pricing {
+  costUsd: Float!
+  source: CostSource!
+  "PRICE_TABLE: the table and its version, e.g. @pydantic/genai-prices@0.1.8."
+  table: String
+  "PRICE_TABLE: the table's model the reported model matched, and its provider."
+  pricedModel: String
+  provider: String
+  "USD per million tokens (inputPerMTok, outputPerMTok, cacheReadPerMTok, cacheWritePerMTok) as used."
+  unitPrices: JSON
+}
+
+extend type TimelineEvent {
+  "MODEL_USAGE: the cost as fixed when the event was stored; null for other types."
+  pricing: Pricing
+}
+
 extend type Query {
   "The calling key's organization, principal and roles."
   whoami: Caller!

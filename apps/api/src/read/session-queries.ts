@@ -323,7 +323,7 @@ export class SessionQueries {
       }
     }
     const sums = Object.fromEntries(
-      ['requests', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'costUsd', 'unpricedRequests'].map(
+      ['requests', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'costUsd', 'unpricedRequests', 'reportedCostRequests', 'configuredCostRequests', 'priceTableCostRequests'].map(
         (field) => [field, { $sum: `$usage.${field}` }],
       ),
     );
@@ -460,6 +460,7 @@ const LIFECYCLE: ReadonlySet<string> = new Set(LIFECYCLE_EVENT_TYPES);
 export function toTimelineEvent(sessionId: string, recorded: RecordedEvent) {
   const event = decodeSessionEvent(recorded);
   const data = LIFECYCLE.has(event.type) ? event.data : (event.data as { data: unknown }).data;
+  const pricing = event.type === 'MODEL_USAGE' ? (event.data.pricing ?? null) : null;
   return {
     sessionId,
     sequence: recorded.revision,
@@ -471,5 +472,6 @@ export function toTimelineEvent(sessionId: string, recorded: RecordedEvent) {
     recordedAt: recorded.recordedAt.toISOString(),
     actor: recorded.metadata.actor,
     data,
+    pricing,
   };
 }

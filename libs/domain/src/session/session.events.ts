@@ -131,4 +131,4 @@ export type SessionEvent = SessionEventBody & {
 };
 
 /** Current schema version of session events; older ones are upcast on read. */
-export const SESSION_EVENT_SCHEMA_VERSION = 2;
+export const SESSION_EVENT_SCHEMA_VERSION = 3;
