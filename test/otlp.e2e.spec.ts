@@ -35,6 +35,8 @@ function exportWith(exporter: SpanExporter, spans: ReadableSpan[]): Promise<Expo
 // with this flag (npm test sets it).
 const VM_MODULES = /--experimental-vm-modules/.test(`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`);
 
+jest.setTimeout(60_000);
+
 describe('OTLP/HTTP ingestion with the real OpenTelemetry exporters', () => {
   it('runs where the exporters can load (NODE_OPTIONS=--experimental-vm-modules, as npm test sets)', () => {
     expect(VM_MODULES).toBe(true);
