@@ -12,7 +12,7 @@ import { collect, liveClient } from './support/live-client';
 
 const SESSION = `id kind status title source { type id reference } owner { type id } environment { runtime } preview outputPreview
   usage { requests inputTokens outputTokens cacheReadTokens costUsd unpricedRequests reportedCostRequests configuredCostRequests priceTableCostRequests }
-  runs { edges { node { id status model input eventCount toolCalls { id name status arguments outputPreview durationMs } usage { requests } } } }`;
+  runs { edges { node { id status model agentName input eventCount toolCalls { id name status arguments outputPreview durationMs } usage { requests } } } }`;
 const SESSIONS = `query($search: String) { sessions(filter: { search: $search }, first: 50) { edges { node { ${SESSION} } } } }`;
 const TIMELINE = `query($id: ID!) { timeline(sessionId: $id, first: 500) { events { sequence type id runId at data pricing { source costUsd table pricedModel unitPrices } } } }`;
 
@@ -91,7 +91,7 @@ describe('OTLP/HTTP ingestion with the real OpenTelemetry exporters', () => {
     expect(session.usage.costUsd).toBeCloseTo((1000 * 2.5 + 200 * 1.25 + 80 * 10 + 1400 * 2.5 + 40 * 10) / 1e6, 6);
     const runs = session.runs.edges.map((e: { node: unknown }) => e.node);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ status: 'COMPLETED', model: 'gpt-4o-2024-08-06', input: { agentName: 'support-bot' }, usage: { requests: 2 } });
+    expect(runs[0]).toMatchObject({ status: 'COMPLETED', model: 'gpt-4o-2024-08-06', agentName: 'support-bot', usage: { requests: 2 } });
     expect(runs[0].toolCalls).toEqual([
       expect.objectContaining({ id: 'call_1', name: 'lookup_order', status: 'succeeded', arguments: expect.objectContaining({ orderId: 'A-17' }), durationMs: 50 }),
     ]);
@@ -211,5 +211,41 @@ describe('OTLP/HTTP ingestion with the real OpenTelemetry exporters', () => {
     expect(partial.status).toBe(200);
     const answer = decodeExportResponse(Buffer.from(await partial.arrayBuffer()), 'json');
     expect(answer.partialSuccess).toMatchObject({ rejectedSpans: '1', errorMessage: expect.stringMatching(/spanId must be 8 bytes/) });
+  });
+
+  it('GraphQL prices alike; a later price change leaves stored costs as they were and verifyProjection still matches', async () => {
+    const ingest = new GraphQLClient(server.url, KEYS.ingest.key);
+    const started = await ingest.request(`mutation { startSession(input: { kind: CHAT, source: { type: "chat-ui", id: "prices-1" } }) { id } }`);
+    const sessionId = started.startSession.id;
+    await ingest.request(`mutation($input: AppendRunEventsInput!) { appendRunEvents(input: $input) { lastSequence } }`, {
+      input: { sessionId, events: [{ id: 'usage-1', type: 'MODEL_USAGE', data: { model: 'gpt-4o', inputTokens: 1000, outputTokens: 100 } }] },
+    });
+    const before = await admin.request(`query($id: ID!) { session(id: $id) { usage { costUsd priceTableCostRequests } } }`, { id: sessionId });
+    expect(before.session.usage).toEqual({ costUsd: (1000 * 2.5 + 100 * 10) / 1e6, priceTableCostRequests: 1 });
+    const otelBefore = (await sessionBySource('conv-proto-1')).usage;
+
+    // The operator now sets a price for the same models: history keeps the price it was stored with.
+    await server.stop();
+    server = await startServer({
+      dataDir: server.dataDir,
+      env: { LEDGER_MODEL_PRICES: JSON.stringify({ 'gpt-4o': { inputPerMTok: 100, outputPerMTok: 100 }, 'gpt-4o-2024-08-06': { inputPerMTok: 100, outputPerMTok: 100 } }) },
+    });
+    admin = new GraphQLClient(server.url, KEYS.admin.key);
+    tracesUrl = server.url.replace(/\/graphql$/, '/v1/traces');
+    const after = await admin.request(`query($id: ID!) { session(id: $id) { usage { costUsd priceTableCostRequests } } }`, { id: sessionId });
+    expect(after.session.usage).toEqual(before.session.usage);
+    expect((await sessionBySource('conv-proto-1')).usage).toEqual(otelBefore);
+    for (const name of ['usage', 'sessions', 'runs']) {
+      const verified = await admin.request(`mutation($n: String!) { verifyProjection(name: $n) { matches differences } }`, { n: name });
+      expect(verified.verifyProjection).toEqual({ matches: true, differences: [] });
+    }
+
+    // New usage is priced by the new configuration, over OTLP as over GraphQL.
+    const spans = record((p) => genaiAgentTurn(p.getTracer('agent'), { conversationId: 'conv-configured', base: Date.now() - 5_000 }));
+    expect((await exportWith(new OTLPProtoExporter({ url: tracesUrl, headers: auth }), spans)).code).toBe(ExportResultCode.SUCCESS);
+    const configured = await sessionBySource('conv-configured');
+    expect(configured.usage).toMatchObject({ requests: 2, configuredCostRequests: 2, priceTableCostRequests: 0 });
+    const timeline = (await admin.request(TIMELINE, { id: configured.id })).timeline.events;
+    expect(timeline.find((e: { type: string }) => e.type === 'MODEL_USAGE').pricing).toMatchObject({ source: 'CONFIGURED', unitPrices: { inputPerMTok: 100 } });
   });
 });

@@ -108,6 +108,7 @@ export class CommandFactory {
       eventId: deterministicUuid(input.sessionId, 'RunStarted', runId),
       runId,
       model: input.model,
+      agentName: input.agentName,
       input: (input.input ?? null) as never,
     };
   }

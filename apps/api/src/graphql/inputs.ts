@@ -111,6 +111,7 @@ export class StartRunInput {
   @Matches(SESSION_ID, sessionIdMessage) sessionId!: string;
   @IsOptional() @Matches(CLIENT_ID, clientIdMessage) runId?: string | null;
   @IsOptional() @IsString() @MaxLength(200) model?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) agentName?: string | null;
   @IsOptional() input?: unknown;
 }
 

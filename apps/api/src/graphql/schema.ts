@@ -597,6 +597,15 @@ type Pricing {
   unitPrices: JSON
 }
 
+extend type Run {
+  "The agent that ran it: StartRunInput.agentName, or gen_ai.agent.name from OpenTelemetry."
+  agentName: String
+}
+
+extend input StartRunInput {
+  agentName: String
+}
+
 extend type TimelineEvent {
   "MODEL_USAGE: the cost as fixed when the event was stored; null for other types."
   pricing: Pricing

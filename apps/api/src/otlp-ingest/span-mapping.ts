@@ -465,7 +465,8 @@ export function planTraces(actor: Actor, spans: OtlpSpan[], now: string, limits:
         eventId: deterministicUuid(sessionId, 'RunStarted', runId),
         runId,
         model,
-        input: { agentName: runAgent, traceId: runSpans[0]!.span.traceId, spanId: agentSpan?.spanId ?? root?.span.spanId ?? null },
+        agentName: runAgent,
+        input: { traceId: runSpans[0]!.span.traceId, spanId: agentSpan?.spanId ?? root?.span.spanId ?? null },
       });
       spanIds.push('');
       const events = runSpans.flatMap((m) => m.events.map((e, i) => ({ e, m, order: `${m.start}|${m.span.spanId}|${String(i).padStart(4, '0')}` })));

@@ -87,7 +87,8 @@ describe('span -> command mapping (README "Send traces from your agent")', () =>
       const commands = commandsOf([root, span({}, { parentSpanId: root.spanId })]);
       const started = commands.find((c): c is StartRun => c.type === 'StartRun')!;
       expect(started.runId).toBe(runIdFor('org-a', TRACE, null));
-      expect(started.input).toMatchObject({ agentName: 'planner', traceId: TRACE });
+      expect(started.agentName).toBe('planner');
+      expect(started.input).toMatchObject({ traceId: TRACE, spanId: root.spanId });
       const finished = commands.find((c): c is FinishRun => c.type === 'FinishRun')!;
       expect(finished).toMatchObject({ runId: started.runId, status: 'COMPLETED', at: '2026-12-01T11:00:00.900Z' });
     });

@@ -21,7 +21,7 @@ function redactableFields(command: SessionCommand): string[] {
     case 'UpdateSession':
       return ['title', 'tags', 'metadata'];
     case 'StartRun':
-      return ['input'];
+      return ['input', 'agentName'];
     case 'AppendRunEvents':
       return [];
     case 'FinishRun':

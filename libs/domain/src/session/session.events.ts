@@ -72,6 +72,8 @@ export interface RunStarted {
   runId: string;
   model: string | null;
   input: Json | null;
+  /** Absent in events stored before it existed. */
+  agentName?: string | null;
 }
 
 export interface RunFinished {
