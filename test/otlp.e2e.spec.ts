@@ -211,6 +211,10 @@ describe('OTLP/HTTP ingestion with the real OpenTelemetry exporters', () => {
     expect(partial.status).toBe(200);
     const answer = decodeExportResponse(Buffer.from(await partial.arrayBuffer()), 'json');
     expect(answer.partialSuccess).toMatchObject({ rejectedSpans: '1', errorMessage: expect.stringMatching(/spanId must be 8 bytes/) });
+    expect(partial.headers.get('x-ledger-deduplicated')).toBe('0');
+    // The same body again: its one LOG event was stored already.
+    const again = await post(JSON.stringify(request), json);
+    expect(again.headers.get('x-ledger-deduplicated')).toBe('1');
   });
 
   it('GraphQL prices alike; a later price change leaves stored costs as they were and verifyProjection still matches', async () => {

@@ -54,6 +54,8 @@ export class OtlpTracesController {
     }
     try {
       const result = await this.ingest.ingest(actor, spans);
+      // OTLP's response has no field for it; what appendRunEvents calls `deduplicated`, as a header.
+      res.setHeader('x-ledger-deduplicated', String(result.deduplicated));
       res.status(200).type(contentType).send(encodeExportResponse(encoding, result.rejectedSpans, result.errorMessage));
     } catch (error) {
       if (error instanceof RateLimitedError) {
