@@ -1,4 +1,5 @@
 import { Field, Type } from 'protobufjs';
+import { BadUserInputError } from '@ledger/domain';
 import type { Attributes, AttributeValue, OtlpSpan } from './otlp-span';
 
 /**
@@ -28,7 +29,12 @@ const RPC_STATUS = new Type('Status').add(new Field('code', 1, 'int32')).add(new
 
 export type OtlpEncoding = 'protobuf' | 'json';
 
-export class OtlpDecodeError extends Error {}
+/** The body is not an ExportTraceServiceRequest: BAD_USER_INPUT, answered 400. */
+export class OtlpDecodeError extends BadUserInputError {
+  constructor(message: string) {
+    super(message, [{ field: 'body', message }]);
+  }
+}
 
 interface RawKeyValue {
   key?: string;

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { Actor, AppendRunEvents, ConflictError, LedgerError, SessionCommand, UnavailableError } from '@ledger/domain';
-import type { Position } from '@ledger/event-store';
-import { CLOCK, Clock } from '../clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
-import { GetSessionQuery } from '../read/queries';
-import { ExecuteSessionCommand } from '../write/commands';
-import type { CommandOutcome } from '../write/session-command.runner';
+import { Actor, AppendRunEvents, codedError, SessionCommand } from '@ledger/domain';
+import { comparePositions, Position } from '@ledger/event-store';
+import { ExecuteSessionCommand, SessionCommandOutcome as CommandOutcome } from '../commands/session-command.handler';
+import { CLOCK, Clock } from '../platform/clock';
+import { LEDGER_CONFIG, LedgerConfig } from '../platform/config/ledger-config';
+import { ReadYourWrites } from '../queries/projections/read-your-writes';
 import type { OtlpSpan } from './otlp-span';
 import { planTraces, SessionPlan } from './span-mapping';
 
@@ -29,7 +28,7 @@ export interface IngestResult {
 export class OtlpIngestService {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
+    private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
@@ -41,12 +40,9 @@ export class OtlpIngestService {
     for (const span of plan.rejected) rejected.set(`${span.traceId}:${span.spanId}`, `span ${span.spanId} of trace ${span.traceId}: ${span.reason}`);
     const outcomes = await Promise.all(plan.sessions.map((session) => this.runSession(session, correlationId, rejected)));
     const deduplicated = outcomes.reduce((sum, o) => sum + o.deduplicated, 0);
-    // The response promises what a query can read: wait (bounded) until the projections hold it.
-    await Promise.all(
-      outcomes
-        .filter((o) => o.position !== null)
-        .map((o) => this.queries.execute(new GetSessionQuery(actor, o.sessionId, o.position)).catch(() => null)),
-    );
+    // The response promises what a query can read: wait (bounded) until the projections hold the last write.
+    const last = outcomes.map((o) => o.position).filter((p): p is Position => p !== null).sort(comparePositions).pop() ?? null;
+    await this.readYourWrites.waitFor(last);
     const messages = [...new Set(rejected.values())];
     return {
       acceptedSpans: spans.length - rejected.size,
@@ -76,23 +72,25 @@ export class OtlpIngestService {
       const spanIds = session.spanIds[i] ? session.spanIds[i]!.split(',') : [];
       try {
         const outcome = await this.execute(command, correlationId);
-        position = outcome.appended?.position ?? outcome.session.lastPosition ?? position;
+        position = outcome.appended?.position ?? outcome.stream.lastPosition ?? position;
         deduplicated += outcome.deduplicated;
       } catch (error) {
-        if (command.type === 'AppendRunEvents' && error instanceof ConflictError && command.runId) {
+        if (command.type === 'AppendRunEvents' && codedError(error)?.code === 'CONFLICT' && command.runId) {
           // The run finished before these spans arrived (batches out of order): they are kept as
           // session-level events with their own time, still stored once by their ids.
           try {
             const outcome = await this.execute({ ...command, runId: null } satisfies AppendRunEvents, correlationId);
-            position = outcome.appended?.position ?? outcome.session.lastPosition ?? position;
+            position = outcome.appended?.position ?? outcome.stream.lastPosition ?? position;
             deduplicated += outcome.deduplicated;
             continue;
           } catch (retryError) {
             error = retryError;
           }
         }
-        if (!(error instanceof LedgerError) || error instanceof UnavailableError) throw error;
-        const message = `session ${session.sessionId}: ${error.code}: ${error.message}`;
+        // A store that is unavailable fails the whole export (503, safe to resend); so does anything unexpected.
+        const coded = codedError(error);
+        if (!coded || coded.code === 'UNAVAILABLE' || coded.code === 'RATE_LIMITED' || coded.code === 'INTERNAL') throw error;
+        const message = `session ${session.sessionId}: ${coded.code}: ${coded.publicMessage ?? coded.message}`;
         if (command.type === 'AppendRunEvents') {
           reject(spanIds, message, traceIds);
           continue;

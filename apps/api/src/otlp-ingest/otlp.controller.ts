@@ -1,8 +1,8 @@
-import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { LedgerError, RateLimitedError, UnavailableError } from '@ledger/domain';
-import { ApiKeyRegistry } from '../auth/api-keys';
-import { decodeTraces, encodeExportResponse, encodeStatus, encodingOf, OtlpDecodeError, OtlpEncoding } from './otlp-codec';
+import { codedError } from '@ledger/domain';
+import { ApiKeyRegistry } from '../platform/auth/api-keys';
+import { decodeTraces, encodeExportResponse, encodeStatus, encodingOf, OtlpEncoding } from './otlp-codec';
 import { OTLP_TRACES_PATH } from './otlp-body';
 import { OtlpIngestService } from './otlp-ingest.service';
 
@@ -19,6 +19,8 @@ const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
  */
 @Controller()
 export class OtlpTracesController {
+  private readonly logger = new Logger('OTLP');
+
   constructor(
     private readonly keys: ApiKeyRegistry,
     private readonly ingest: OtlpIngestService,
@@ -45,27 +47,28 @@ export class OtlpTracesController {
       return fail(415, RPC.INVALID_ARGUMENT, `content-type ${String(req.headers['content-type'] ?? '(none)')} is not OTLP: send application/x-protobuf or application/json`);
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    let spans;
     try {
-      spans = decodeTraces(body, encoding);
-    } catch (error) {
-      if (error instanceof OtlpDecodeError) return fail(400, RPC.INVALID_ARGUMENT, error.message);
-      throw error;
-    }
-    try {
-      const result = await this.ingest.ingest(actor, spans);
+      const result = await this.ingest.ingest(actor, decodeTraces(body, encoding));
       // OTLP's response has no field for it; what appendRunEvents calls `deduplicated`, as a header.
       res.setHeader('x-ledger-deduplicated', String(result.deduplicated));
       res.status(200).type(contentType).send(encodeExportResponse(encoding, result.rejectedSpans, result.errorMessage));
     } catch (error) {
-      if (error instanceof RateLimitedError) {
-        return fail(429, RPC.RESOURCE_EXHAUSTED, error.message, Math.max(1, Math.ceil(Number(error.details.retryAfterMs ?? 1000) / 1000)));
+      // By the error's contract code, as the GraphQL edge maps them.
+      const coded = codedError(error);
+      const message = coded?.publicMessage ?? coded?.message ?? '';
+      switch (coded?.code) {
+        case 'BAD_USER_INPUT':
+          return fail(400, RPC.INVALID_ARGUMENT, message);
+        case 'PAYLOAD_TOO_LARGE':
+          return fail(413, RPC.RESOURCE_EXHAUSTED, message);
+        case 'RATE_LIMITED':
+          return fail(429, RPC.RESOURCE_EXHAUSTED, message, Math.max(1, Math.ceil(Number(coded.details?.retryAfterMs ?? 1000) / 1000)));
+        case 'UNAVAILABLE':
+          return fail(503, RPC.UNAVAILABLE, `${message}; the export is safe to resend as is`, UNAVAILABLE_RETRY_AFTER_SECONDS);
+        default:
+          this.logger.error(`internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+          return fail(500, RPC.INTERNAL, 'the export could not be stored because of an internal error; it is safe to resend as is');
       }
-      if (error instanceof UnavailableError) {
-        return fail(503, RPC.UNAVAILABLE, `${error.message}; the export is safe to retry as is`, UNAVAILABLE_RETRY_AFTER_SECONDS);
-      }
-      if (error instanceof LedgerError) return fail(400, RPC.INVALID_ARGUMENT, error.message);
-      fail(500, RPC.INTERNAL, 'the export could not be stored because of an internal error; it is safe to retry as is');
     }
   }
 }

@@ -2,8 +2,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import type { ModelUsageData, PriceTableLookup, UnitPrice, UnitPrices } from '@ledger/domain';
+import { LEDGER_CONFIG, LedgerConfig } from '../platform/config/ledger-config';
 
 export const PRICE_TABLE = Symbol('PRICE_TABLE');
+
+/** The maintained table LEDGER_PRICE_TABLE selects (null for "none"). */
+export const priceTableProvider = {
+  provide: PRICE_TABLE,
+  inject: [LEDGER_CONFIG],
+  useFactory: (config: LedgerConfig): PriceTableLookup | null => (config.priceTable === 'genai-prices' ? new GenaiPriceTable() : null),
+};
 
 /** The installed version of the package: the table's version, frozen into every event it prices. */
 function installedVersion(): string {
