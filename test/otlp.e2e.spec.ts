@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -215,6 +217,36 @@ describe('OTLP/HTTP ingestion with the real OpenTelemetry exporters', () => {
     // The same body again: its one LOG event was stored already.
     const again = await post(JSON.stringify(request), json);
     expect(again.headers.get('x-ledger-deduplicated')).toBe('1');
+  });
+
+  it('503 with Retry-After while the event store cannot take writes; the same export resent later is stored once', async () => {
+    const base = BigInt(Date.now() - 1_000) * 1_000_000n;
+    const body = JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans: [
+        { traceId: 'ef'.repeat(16), spanId: '12'.repeat(8), parentSpanId: '34'.repeat(8), name: 'step', startTimeUnixNano: String(base), endTimeUnixNano: String(base + 1_000_000n),
+          attributes: [{ key: 'gen_ai.conversation.id', value: { stringValue: 'conv-locked' } }] },
+      ] }] }],
+    });
+    const post = () => fetch(tracesUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
+    // Another process holds the SQLite write lock longer than the server's busy timeout.
+    const holder = new Database(join(server.dataDir, 'events.sqlite'));
+    holder.prepare('BEGIN IMMEDIATE').run();
+    let locked: Response;
+    try {
+      locked = await post();
+    } finally {
+      holder.prepare('ROLLBACK').run();
+      holder.close();
+    }
+    expect(locked.status).toBe(503);
+    expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await locked.json()) as { message: string }).message).toMatch(/safe to resend/);
+    const resent = await post();
+    expect(resent.status).toBe(200);
+    expect(await post().then((r) => r.headers.get('x-ledger-deduplicated'))).toBe('1');
+    const session = await sessionBySource('conv-locked');
+    const events = (await admin.request(TIMELINE, { id: session.id })).timeline.events;
+    expect(events.filter((e: { type: string }) => e.type === 'LOG')).toHaveLength(1);
   });
 
   it('GraphQL prices alike; a later price change leaves stored costs as they were and verifyProjection still matches', async () => {
