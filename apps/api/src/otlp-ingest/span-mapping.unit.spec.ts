@@ -241,6 +241,19 @@ describe('span -> command mapping (README "Send traces from your agent")', () =>
       expect(list[1]!.data).toMatchObject({ code: 'RateLimit', message: '429 from provider' });
     });
 
+    it('without a status message, the ERROR comes from the exception event', () => {
+      const failed = span({}, {
+        status: { code: STATUS_ERROR, message: '' },
+        events: [{ name: 'exception', timeUnixNano: String(T0), attributes: { 'exception.type': 'TimeoutError', 'exception.message': 'took 30 s' } }],
+      });
+      expect(events([failed]).find((e) => e.type === 'ERROR')!.data).toMatchObject({ code: 'TimeoutError', message: 'took 30 s' });
+    });
+
+    it('OpenInference cache writes count apart from input as well', () => {
+      const [usage] = events([span({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'm', 'llm.token_count.prompt': 100, 'llm.token_count.prompt_details.cache_write': 40 })]);
+      expect(usage!.data).toMatchObject({ inputTokens: 60, cacheWriteTokens: 40 });
+    });
+
     it('anything else is a LOG with the span name and every attribute', () => {
       const [log] = events([span({ 'http.route': '/x', n: 3 }, { name: 'GET /x' })]);
       expect(log).toMatchObject({ type: 'LOG', data: { level: 'info', message: 'GET /x', otel: { attributes: { 'http.route': '/x', n: 3 } } } });
