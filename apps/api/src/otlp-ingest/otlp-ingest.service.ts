@@ -5,7 +5,7 @@ import { Actor, AppendRunEvents, codedError, SessionCommand } from '@ledger/doma
 import { comparePositions, Position } from '@ledger/event-store';
 import { ExecuteSessionCommand, SessionCommandOutcome as CommandOutcome } from '../commands/session-command.handler';
 import { CLOCK, Clock } from '../platform/clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import { ReadYourWrites } from '../queries/projections/read-your-writes';
 import type { OtlpSpan } from './otlp-span';
 import { planTraces, SessionPlan } from './span-mapping';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import type { ModelUsageData, PriceTableLookup, UnitPrice, UnitPrices } from '@ledger/domain';
-import { LEDGER_CONFIG, LedgerConfig } from '../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 
 export const PRICE_TABLE = Symbol('PRICE_TABLE');
 
