@@ -10,6 +10,7 @@ export class StartRunInput {
   @IsSessionId() sessionId!: string;
   @IsOptional() @IsClientId() runId?: string | null;
   @IsOptional() @IsString() @MaxLength(200) model?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) agentName?: string | null;
   @IsOptional() input?: unknown;
 }
 
@@ -24,6 +25,7 @@ export function toStartRun(actor: Actor, input: StartRunInput, at: string): Star
     eventId: deterministicUuid(input.sessionId, 'RunStarted', runId),
     runId,
     model: input.model,
+    agentName: input.agentName,
     input: (input.input ?? null) as never,
   };
 }

@@ -2,8 +2,9 @@ import type { RunDocument, ToolCallDocument } from '@ledger/projections';
 import { presentUsage } from '../usage/usage.presenter';
 
 /** A Run as GraphQL serves it: the read model's document under the run's own id; `toolCalls` is resolved on demand. */
-export interface RunModel extends Omit<RunDocument, '_id' | 'runId' | 'lastRevision'> {
+export interface RunModel extends Omit<RunDocument, '_id' | 'runId' | 'lastRevision' | 'agentName'> {
   id: string;
+  agentName: string | null;
 }
 
 export function presentRun(document: RunDocument): RunModel {
@@ -13,6 +14,7 @@ export function presentRun(document: RunDocument): RunModel {
     organizationId: document.organizationId,
     status: document.status,
     model: document.model,
+    agentName: document.agentName ?? null,
     input: document.input,
     output: document.output,
     error: document.error,
