@@ -21,6 +21,7 @@ import { LedgerConfig } from './config/ledger-config';
 import { CommandFactory } from './graphql/command-factory';
 import { GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/error-format';
+import { httpStatusPlugin } from './edge/http-status.plugin';
 import { MutationDispatch, MutationResolver, QueryResolver, RunFieldsResolver, SessionFieldsResolver } from './graphql/resolvers';
 import { DateTimeScalar, JSONScalar } from './graphql/scalars';
 import { TYPE_DEFS } from './graphql/schema';
@@ -39,10 +40,13 @@ const armor = new ApolloArmor({
   maxDepth: { n: 12 },
   costLimit: { maxCost: 20_000 },
   maxAliases: { n: 30 },
-  maxTokens: { n: 5_000 },
+  // The token limit is graphql-js's own parser option (parseOptions below): armor's plugin parses
+  // a second time inside a hook, so its refusal and every syntax error came back as HTTP 500.
+  maxTokens: { enabled: false },
   maxDirectives: { n: 30 },
 });
 const protection = armor.protect();
+const MAX_QUERY_TOKENS = 5_000;
 
 /** graphql-ws's connection context on the ws server, with the actor found at connection_init. */
 interface WsContext {
@@ -73,7 +77,9 @@ export class AppModule {
             introspection: true,
             includeStacktraceInErrorResponses: false,
             formatError,
-            plugins: [...protection.plugins],
+            parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+            preserveHttpStatusForExecutionErrors: false,
+            plugins: [...protection.plugins, httpStatusPlugin()],
             validationRules: [...protection.validationRules],
             subscriptions: {
               'graphql-ws': {

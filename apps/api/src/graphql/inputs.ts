@@ -27,12 +27,71 @@ import {
   SESSION_KINDS,
   SESSION_STATUSES,
 } from '@ledger/domain';
+import { jsonValueProblem } from '../edge/json-limits';
 
 /**
  * Input validation at the edge, with class-validator. GraphQL has already checked types and
  * enum values; these add formats, lengths and ranges, and every problem is reported with its
  * field path so a person can fix the request.
  */
+
+/**
+ * Free-form JSON fields (`data`, `metadata`, `input`, `output`) and nested input objects, by
+ * class. class-transformer must never walk client JSON: it recurses without a bound and treats a
+ * `constructor` key as a class to instantiate. validateInput hands it a skeleton in which every
+ * JSON field is replaced by an empty value of the same JSON kind, after checking the field's
+ * limits itself.
+ */
+const JSON_FIELDS = new Map<Function, string[]>();
+const NESTED_FIELDS = new Map<Function, Array<{ key: string; type: () => Function }>>();
+
+function JsonField() {
+  return (target: object, key: string) => {
+    const fields = JSON_FIELDS.get(target.constructor) ?? [];
+    JSON_FIELDS.set(target.constructor, [...fields, key]);
+  };
+}
+
+function Nested(type: () => Function, options: { each?: boolean } = {}) {
+  return (target: object, key: string) => {
+    ValidateNested(options)(target, key);
+    Type(type)(target, key);
+    const fields = NESTED_FIELDS.get(target.constructor) ?? [];
+    NESTED_FIELDS.set(target.constructor, [...fields, { key, type }]);
+  };
+}
+
+function emptyOfKind(value: unknown): unknown {
+  if (Array.isArray(value)) return [];
+  if (typeof value === 'object' && value !== null) return {};
+  return value;
+}
+
+/** The input with its JSON fields emptied (see JSON_FIELDS); JSON limits checked on the way. */
+function skeleton(type: Function, value: unknown, path: string, problems: FieldProblem[]): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((element, index) => skeleton(type, element, `${path}[${index}]`, problems));
+  const source = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+      // GraphQL input objects have no such field; only a non-GraphQL caller can send one.
+      problems.push({ field: `${path}.${key}`, message: 'is not a field of this input' });
+      continue;
+    }
+    copy[key] = source[key];
+  }
+  for (const key of JSON_FIELDS.get(type) ?? []) {
+    if (!(key in copy)) continue;
+    const problem = jsonValueProblem(copy[key]);
+    if (problem) problems.push({ field: `${path}.${key}`, message: problem });
+    copy[key] = emptyOfKind(copy[key]);
+  }
+  for (const { key, type: nested } of NESTED_FIELDS.get(type) ?? []) {
+    if (key in copy) copy[key] = skeleton(nested(), copy[key], `${path}.${key}`, problems);
+  }
+  return copy;
+}
 
 const SESSION_ID = /^session_[0-9a-f]{32}$/;
 const CLIENT_ID = /^[A-Za-z0-9_.:@/-]{1,128}$/;
@@ -84,18 +143,18 @@ export class StartSessionInput {
   @IsOptional() @Matches(CLIENT_ID, clientIdMessage) accountId?: string | null;
   @IsOptional() @IsString() @MaxLength(500) title?: string | null;
   @Tags() tags?: string[] | null;
-  @IsOptional() @ValidateNested() @Type(() => PrincipalInput) owner?: PrincipalInput | null;
-  @IsOptional() @ValidateNested() @Type(() => SessionSourceInput) source?: SessionSourceInput | null;
+  @IsOptional() @Nested(() => PrincipalInput) owner?: PrincipalInput | null;
+  @IsOptional() @Nested(() => SessionSourceInput) source?: SessionSourceInput | null;
   @IsOptional() @IsString() @MaxLength(200) initiative?: string | null;
   @IsOptional() @IsString() @MaxLength(200) flowId?: string | null;
   @IsOptional() @IsString() @MaxLength(200) model?: string | null;
   @IsOptional() @Matches(SESSION_ID, sessionIdMessage) parentSessionId?: string | null;
-  @IsOptional() @ValidateNested() @Type(() => SubagentInput) subagent?: SubagentInput | null;
-  @IsOptional() @ValidateNested() @Type(() => EnvironmentInput) environment?: EnvironmentInput | null;
+  @IsOptional() @Nested(() => SubagentInput) subagent?: SubagentInput | null;
+  @IsOptional() @Nested(() => EnvironmentInput) environment?: EnvironmentInput | null;
   @IsOptional() @IsInt() @Min(1) @Max(100_000) totalSteps?: number | null;
   @IsOptional() @IsInt() @Min(1) @Max(30 * 24 * 3600) idleTimeoutSeconds?: number | null;
   @IsOptional() @IsIn(SESSION_STATUSES) status?: (typeof SESSION_STATUSES)[number] | null;
-  @IsOptional() @IsObject({ message: 'must be a JSON object' }) metadata?: Record<string, unknown> | null;
+  @IsOptional() @JsonField() @IsObject({ message: 'must be a JSON object' }) metadata?: Record<string, unknown> | null;
 }
 
 export class UpdateSessionInput {
@@ -104,28 +163,28 @@ export class UpdateSessionInput {
   @IsOptional() @IsString() @MaxLength(500) title?: string | null;
   @Tags() tags?: string[] | null;
   @IsOptional() @IsIn(SESSION_STATUSES) status?: (typeof SESSION_STATUSES)[number] | null;
-  @IsOptional() @IsObject({ message: 'must be a JSON object' }) metadata?: Record<string, unknown> | null;
+  @IsOptional() @JsonField() @IsObject({ message: 'must be a JSON object' }) metadata?: Record<string, unknown> | null;
 }
 
 export class StartRunInput {
   @Matches(SESSION_ID, sessionIdMessage) sessionId!: string;
   @IsOptional() @Matches(CLIENT_ID, clientIdMessage) runId?: string | null;
   @IsOptional() @IsString() @MaxLength(200) model?: string | null;
-  @IsOptional() input?: unknown;
+  @IsOptional() @JsonField() input?: unknown;
 }
 
 export class RunEventInput {
   @IsOptional() @Matches(CLIENT_ID, clientIdMessage) id?: string | null;
   @IsIn(RUN_EVENT_TYPES) type!: (typeof RUN_EVENT_TYPES)[number];
   @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO-8601 date-time' }) at?: string | null;
-  @IsObject({ message: 'must be a JSON object' }) data!: Record<string, unknown>;
+  @JsonField() @IsObject({ message: 'must be a JSON object' }) data!: Record<string, unknown>;
 }
 
 export class AppendRunEventsInput {
   @Matches(SESSION_ID, sessionIdMessage) sessionId!: string;
   @IsOptional() @Matches(CLIENT_ID, clientIdMessage) runId?: string | null;
   @IsOptional() @IsInt() @Min(-1) expectedSequence?: number | null;
-  @IsArray() @ArrayMinSize(1, { message: 'must hold at least one event' }) @ValidateNested({ each: true }) @Type(() => RunEventInput)
+  @IsArray() @ArrayMinSize(1, { message: 'must hold at least one event' }) @Nested(() => RunEventInput, { each: true })
   events!: RunEventInput[];
 }
 
@@ -133,8 +192,8 @@ export class FinishRunInput {
   @Matches(SESSION_ID, sessionIdMessage) sessionId!: string;
   @Matches(CLIENT_ID, clientIdMessage) runId!: string;
   @IsIn(['COMPLETED', 'FAILED', 'CANCELLED'], { message: 'must be COMPLETED, FAILED or CANCELLED' }) status!: 'COMPLETED' | 'FAILED' | 'CANCELLED';
-  @IsOptional() output?: unknown;
-  @IsOptional() @ValidateNested() @Type(() => ErrorInput) error?: ErrorInput | null;
+  @IsOptional() @JsonField() output?: unknown;
+  @IsOptional() @Nested(() => ErrorInput) error?: ErrorInput | null;
 }
 
 export class ResolveCheckpointInput {
@@ -170,10 +229,11 @@ function problemsOf(errors: ValidationError[], prefix: string): FieldProblem[] {
 
 /** Validates a GraphQL input object; BAD_USER_INPUT with every problem listed otherwise. */
 export function validateInput<T extends object>(type: new () => T, value: unknown, name = 'input'): T {
-  const instance = plainToInstance(type, value ?? {});
-  const errors = validateSync(instance, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const fields = problemsOf(errors, name);
+  const problems: FieldProblem[] = [];
+  const instance = plainToInstance(type, skeleton(type, value ?? {}, name, problems));
+  const errors = validateSync(instance as object, { forbidUnknownValues: false });
+  if (errors.length > 0 || problems.length > 0) {
+    const fields = [...problems, ...problemsOf(errors, name)];
     throw new BadUserInputError(fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
   }
   // The client's own values go on, not class-transformer's copies: JSON payloads stay exactly as sent.
