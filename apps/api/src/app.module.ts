@@ -2,6 +2,13 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { RateLimitGuard } from './edge/rate-limit/rate-limit.guard';
+import { SubscriptionLimiter } from './edge/rate-limit/subscription-limiter';
+import { subscriptionCapHooks, WsExtra } from './edge/rate-limit/subscription-hooks';
+import { formatWsResult } from './edge/ws-errors';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { randomUUID } from 'node:crypto';
@@ -51,8 +58,12 @@ const MAX_QUERY_TOKENS = 5_000;
 /** graphql-ws's connection context on the ws server, with the actor found at connection_init. */
 interface WsContext {
   connectionParams?: Readonly<Record<string, unknown>>;
-  extra: { socket: WebSocket; request: IncomingMessage; actor?: Actor };
+  extra: WsExtra & { socket: WebSocket; request: IncomingMessage };
 }
+
+/** The subscription cap is needed by the graphql-ws hooks, which are built before AppModule's providers. */
+@Module({ imports: [AuthModule], providers: [SubscriptionLimiter], exports: [SubscriptionLimiter] })
+class SubscriptionLimitsModule {}
 
 @Module({})
 export class AppModule {
@@ -63,13 +74,20 @@ export class AppModule {
         ConfigModule.forRoot(config),
         CqrsModule.forRoot(),
         AuthModule,
+        SubscriptionLimitsModule,
         TerminusModule,
+        ThrottlerModule.forRoot({
+          throttlers: [
+            { name: 'ingest', ttl: config.rateLimits.windowMs, limit: config.rateLimits.ingest },
+            { name: 'read', ttl: config.rateLimits.windowMs, limit: config.rateLimits.read },
+          ],
+        }),
         StoresModule.forRoot({ runProjections: true }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [AuthModule],
-          inject: [ApiKeyRegistry],
-          useFactory: (keys: ApiKeyRegistry) => ({
+          imports: [AuthModule, SubscriptionLimitsModule],
+          inject: [ApiKeyRegistry, SubscriptionLimiter],
+          useFactory: (keys: ApiKeyRegistry, limiter: SubscriptionLimiter) => ({
             typeDefs: TYPE_DEFS,
             resolvers: { DateTime: DateTimeScalar, JSON: JSONScalar },
             path: '/graphql',
@@ -91,18 +109,23 @@ export class AppModule {
                   (ctx.extra as WsContext['extra']).actor = actor;
                   return true;
                 },
+                ...subscriptionCapHooks(keys, limiter),
+                onNext: (_ctx, _id, _payload, _args, result) => formatWsResult(result),
               },
             },
-            context: (arg: { req?: Request } | WsContext): GraphQLContext => {
+            context: (arg: { req?: Request; res?: Response } | WsContext): GraphQLContext => {
               if ('req' in arg && arg.req) {
                 const req = arg.req;
                 return {
+                  res: arg.res,
+                  remoteAddress: req.socket.remoteAddress,
                   actor: keys.authenticate(req.headers.authorization),
                   requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
                 };
               }
               const ws = arg as WsContext;
               return {
+                remoteAddress: ws.extra.request.socket.remoteAddress,
                 actor: ws.extra.actor ?? null,
                 requestId: randomUUID(),
                 closeConnection: (code, reason) => ws.extra.socket.close(code, reason),
@@ -113,6 +136,7 @@ export class AppModule {
       ],
       controllers: [HealthController],
       providers: [
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: CLOCK, useValue: systemClock },
         SessionRepository,
         SessionCommandRunner,

@@ -53,7 +53,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (cause instanceof Error && cause.constructor.name in STORE_ERRORS) {
     const code = STORE_ERRORS[cause.constructor.name]!;
-    const message = code === 'CONFLICT' ? 'the session changed concurrently; reload and retry' : 'a store is unreachable; retry with the same ids';
+    const message = code === 'CONFLICT' ? 'the session changed concurrently; reload and retry' : 'a store could not be reached or written (disk full, read-only, locked or down); nothing was stored: safe to retry with the same ids';
     return { message, ...locations, ...path, extensions: { code } };
   }
   const code = String(formatted.extensions?.code ?? '');

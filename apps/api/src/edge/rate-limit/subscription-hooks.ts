@@ -1,0 +1,76 @@
+import { GraphQLError } from 'graphql';
+import type { Context as WsConnection, ServerOptions } from 'graphql-ws';
+import type { Actor } from '@ledger/domain';
+import { ApiKeyRegistry } from '../../auth/api-keys';
+import { SubscriptionLimiter } from './subscription-limiter';
+
+/** What the api keeps on each graphql-ws connection. */
+export interface WsExtra {
+  actor?: Actor;
+  keyId?: string;
+  /** Subscriptions counted against the key but not yet running (between onSubscribe and onOperation). */
+  pending?: Set<string>;
+}
+
+type Hooks = Pick<ServerOptions, 'onSubscribe' | 'onOperation' | 'onError' | 'onClose'>;
+
+/** Counts a subscription from the time it is admitted to the time its stream ends, whichever way it ends. */
+async function* countedWhileOpen<T>(source: AsyncIterable<T>, release: () => void): AsyncGenerator<T> {
+  try {
+    for await (const item of source) yield item;
+  } finally {
+    release();
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * graphql-ws hooks enforcing MAX_SUBSCRIPTIONS_PER_KEY: a subscription over the cap is refused
+ * with RATE_LIMITED (the connection and the key's other subscriptions go on).
+ */
+export function subscriptionCapHooks(keys: ApiKeyRegistry, limiter: SubscriptionLimiter): Hooks {
+  const extraOf = (ctx: WsConnection) => ctx.extra as WsExtra;
+  const release = (ctx: WsConnection, id: string) => {
+    const extra = extraOf(ctx);
+    if (extra.keyId && extra.pending?.delete(id)) limiter.close(extra.keyId);
+  };
+  return {
+    onSubscribe: (ctx, id) => {
+      const extra = extraOf(ctx);
+      extra.keyId ??= extra.actor ? keys.keyIdOf(extra.actor) : undefined;
+      if (!extra.keyId) return undefined;
+      if (!limiter.tryOpen(extra.keyId)) {
+        return [
+          new GraphQLError(
+            `this API key already holds ${limiter.cap} open subscriptions, the most allowed (MAX_SUBSCRIPTIONS_PER_KEY); complete one first`,
+            { extensions: { code: 'RATE_LIMITED', retryAfterMs: 1000 } },
+          ),
+        ];
+      }
+      (extra.pending ??= new Set()).add(id);
+      return undefined;
+    },
+    onOperation: (ctx, id, _payload, _args, result) => {
+      const extra = extraOf(ctx);
+      if (!extra.keyId || !extra.pending?.has(id)) return undefined;
+      extra.pending.delete(id);
+      const keyId = extra.keyId;
+      if (!isAsyncIterable(result)) {
+        limiter.close(keyId);
+        return undefined;
+      }
+      return countedWhileOpen(result, () => limiter.close(keyId)) as never;
+    },
+    onError: (ctx, id) => {
+      release(ctx, id);
+      return undefined;
+    },
+    onClose: (ctx) => {
+      const extra = extraOf(ctx);
+      for (const id of [...(extra.pending ?? [])]) release(ctx, id);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
+
+/**
+ * Open subscriptions per API key, over all of the key's connections, capped at
+ * MAX_SUBSCRIPTIONS_PER_KEY. graphql-ws tells us when one starts (onSubscribe), completes
+ * (onComplete) and when its socket closes (onClose, which ends every subscription on it).
+ */
+@Injectable()
+export class SubscriptionLimiter {
+  private readonly openByKey = new Map<string, number>();
+
+  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+
+  get cap(): number {
+    return this.config.rateLimits.maxSubscriptionsPerKey;
+  }
+
+  /** True and counted when the key is under its cap; false (nothing counted) when it is at it. */
+  tryOpen(keyId: string): boolean {
+    const open = this.openByKey.get(keyId) ?? 0;
+    if (open >= this.cap) return false;
+    this.openByKey.set(keyId, open + 1);
+    return true;
+  }
+
+  close(keyId: string): void {
+    const open = (this.openByKey.get(keyId) ?? 0) - 1;
+    if (open > 0) this.openByKey.set(keyId, open);
+    else this.openByKey.delete(keyId);
+  }
+
+  openFor(keyId: string): number {
+    return this.openByKey.get(keyId) ?? 0;
+  }
+}
