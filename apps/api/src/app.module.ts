@@ -2,7 +2,10 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LedgerErrorFilter } from './edge/ledger-error.filter';
+import { loggingModule } from './edge/logging/logging.module';
+import { requestLogPlugin } from './edge/logging/request-log.plugin';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { RateLimitGuard } from './edge/rate-limit/rate-limit.guard';
@@ -72,6 +75,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        loggingModule(config),
         CqrsModule.forRoot(),
         AuthModule,
         SubscriptionLimitsModule,
@@ -97,7 +101,7 @@ export class AppModule {
             formatError,
             parseOptions: { maxTokens: MAX_QUERY_TOKENS },
             preserveHttpStatusForExecutionErrors: false,
-            plugins: [...protection.plugins, httpStatusPlugin()],
+            plugins: [...protection.plugins, httpStatusPlugin(), requestLogPlugin()],
             validationRules: [...protection.validationRules],
             subscriptions: {
               'graphql-ws': {
@@ -137,6 +141,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_FILTER, useClass: LedgerErrorFilter },
         { provide: CLOCK, useValue: systemClock },
         SessionRepository,
         SessionCommandRunner,
