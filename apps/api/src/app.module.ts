@@ -14,6 +14,7 @@ import { subscriptionCapHooks, WsExtra } from './edge/rate-limit/subscription-ho
 import { formatWsResult } from './edge/ws-errors';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { DocumentNode, GraphQLSchema, specifiedRules, validate } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { IncomingMessage } from 'node:http';
@@ -113,8 +114,10 @@ export class AppModule {
                   (ctx.extra as WsContext['extra']).actor = actor;
                   return true;
                 },
-                ...subscriptionCapHooks(keys, limiter),
+                ...subscriptionCapHooks(keys, limiter, MAX_QUERY_TOKENS),
                 onNext: (_ctx, _id, _payload, _args, result) => formatWsResult(result),
+                // graphql-armor's limits (depth, cost, aliases, directives) hold over WebSocket too.
+                validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, ...protection.validationRules]),
               },
             },
             context: (arg: { req?: Request; res?: Response } | WsContext): GraphQLContext => {

@@ -117,7 +117,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** A 1x1 transparent PNG and a 1x1 GIF, as an agent pastes screenshots and icons. */
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 const GIF_1PX = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
-const smallImage = Buffer.alloc(600, 7).map((byte, index) => (byte * index * 31) % 251).toString('base64');
+const smallImage = Buffer.from(Array.from({ length: 600 }, (_, index) => (index * 217) % 251)).toString('base64');
 
 /** What must come out exactly as it went in. */
 const NON_SECRETS: string[] = [

@@ -27,7 +27,7 @@ import {
   SESSION_KINDS,
   SESSION_STATUSES,
 } from '@ledger/domain';
-import { jsonValueProblem } from '../edge/json-limits';
+import { jsonValueProblem, stringProblem } from '../edge/json-limits';
 
 /**
  * Input validation at the edge, with class-validator. GraphQL has already checked types and
@@ -67,11 +67,22 @@ function emptyOfKind(value: unknown): unknown {
   return value;
 }
 
-/** The input with its JSON fields emptied (see JSON_FIELDS); JSON limits checked on the way. */
+/** Plain fields (strings, lists of strings): no lone surrogates. */
+function checkText(value: unknown, path: string, problems: FieldProblem[]): void {
+  const values = Array.isArray(value) ? value : [value];
+  values.forEach((element, index) => {
+    const problem = typeof element === 'string' ? stringProblem(element) : null;
+    if (problem) problems.push({ field: Array.isArray(value) ? `${path}[${index}]` : path, message: problem });
+  });
+}
+
+/** The input with its JSON fields emptied (see JSON_FIELDS); JSON limits and text checked on the way. */
 function skeleton(type: Function, value: unknown, path: string, problems: FieldProblem[]): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((element, index) => skeleton(type, element, `${path}[${index}]`, problems));
   const source = value as Record<string, unknown>;
+  const jsonFields = JSON_FIELDS.get(type) ?? [];
+  const nestedFields = NESTED_FIELDS.get(type) ?? [];
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(source)) {
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
@@ -79,16 +90,18 @@ function skeleton(type: Function, value: unknown, path: string, problems: FieldP
       problems.push({ field: `${path}.${key}`, message: 'is not a field of this input' });
       continue;
     }
-    copy[key] = source[key];
-  }
-  for (const key of JSON_FIELDS.get(type) ?? []) {
-    if (!(key in copy)) continue;
-    const problem = jsonValueProblem(copy[key]);
-    if (problem) problems.push({ field: `${path}.${key}`, message: problem });
-    copy[key] = emptyOfKind(copy[key]);
-  }
-  for (const { key, type: nested } of NESTED_FIELDS.get(type) ?? []) {
-    if (key in copy) copy[key] = skeleton(nested(), copy[key], `${path}.${key}`, problems);
+    const child = source[key];
+    const nested = nestedFields.find((field) => field.key === key);
+    if (jsonFields.includes(key)) {
+      const problem = jsonValueProblem(child);
+      if (problem) problems.push({ field: `${path}.${key}`, message: problem });
+      copy[key] = emptyOfKind(child);
+    } else if (nested) {
+      copy[key] = skeleton(nested.type(), child, `${path}.${key}`, problems);
+    } else {
+      checkText(child, `${path}.${key}`, problems);
+      copy[key] = child;
+    }
   }
   return copy;
 }

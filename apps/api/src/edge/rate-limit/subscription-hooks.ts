@@ -1,7 +1,8 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import type { Context as WsConnection, ServerOptions } from 'graphql-ws';
 import type { Actor } from '@ledger/domain';
 import { ApiKeyRegistry } from '../../auth/api-keys';
+import { formatError } from '../../graphql/error-format';
 import { SubscriptionLimiter } from './subscription-limiter';
 
 /** What the api keeps on each graphql-ws connection. */
@@ -28,17 +29,24 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 /**
- * graphql-ws hooks enforcing MAX_SUBSCRIPTIONS_PER_KEY: a subscription over the cap is refused
+ * graphql-ws hooks: the query parsed within the token limit, and MAX_SUBSCRIPTIONS_PER_KEY enforced: a subscription over the cap is refused
  * with RATE_LIMITED (the connection and the key's other subscriptions go on).
  */
-export function subscriptionCapHooks(keys: ApiKeyRegistry, limiter: SubscriptionLimiter): Hooks {
+export function subscriptionCapHooks(keys: ApiKeyRegistry, limiter: SubscriptionLimiter, maxTokens: number): Hooks {
   const extraOf = (ctx: WsConnection) => ctx.extra as WsExtra;
   const release = (ctx: WsConnection, id: string) => {
     const extra = extraOf(ctx);
     if (extra.keyId && extra.pending?.delete(id)) limiter.close(extra.keyId);
   };
   return {
-    onSubscribe: (ctx, id) => {
+    onSubscribe: (ctx, id, payload) => {
+      // graphql-ws answers a syntax error by closing the socket as an internal error (4500); a
+      // request the client got wrong is its own error message, and the token limit holds here too.
+      try {
+        parse(payload.query, { maxTokens });
+      } catch (error) {
+        return [new GraphQLError(error instanceof Error ? error.message : 'the query cannot be parsed', { extensions: { code: 'BAD_USER_INPUT', fields: [] } })];
+      }
       const extra = extraOf(ctx);
       extra.keyId ??= extra.actor ? keys.keyIdOf(extra.actor) : undefined;
       if (!extra.keyId) return undefined;
@@ -64,9 +72,13 @@ export function subscriptionCapHooks(keys: ApiKeyRegistry, limiter: Subscription
       }
       return countedWhileOpen(result, () => limiter.close(keyId)) as never;
     },
-    onError: (ctx, id) => {
+    onError: (ctx, id, _payload, errors) => {
       release(ctx, id);
-      return undefined;
+      // Same contract codes as over HTTP (graphql-ws does not call Apollo's formatError).
+      // Errors without an original error are the request's own (parse, validation): BAD_USER_INPUT.
+      return errors.map((error) =>
+        formatError(error.originalError ? error.toJSON() : { ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }, error),
+      );
     },
     onClose: (ctx) => {
       const extra = extraOf(ctx);
