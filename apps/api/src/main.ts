@@ -5,8 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
-import { loadConfigOrExit } from './config/ledger-config';
 import { applyHttpEdge } from './edge/http-edge';
+import { loadConfigOrExit } from './platform/config/ledger-config';
 
 const httpLogger = new Logger('http');
 

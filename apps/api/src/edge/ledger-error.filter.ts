@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { GqlContextType } from '@nestjs/graphql';
-import { LedgerError } from '@ledger/domain';
+import { codedError } from '@ledger/domain';
 import { LedgerHttpErrorFilter } from './ledger-http-error.filter';
 
 const httpErrors = new LedgerHttpErrorFilter();
@@ -16,7 +16,8 @@ const httpErrors = new LedgerHttpErrorFilter();
 export class LedgerErrorFilter extends BaseExceptionFilter {
   override catch(error: unknown, host: ArgumentsHost): unknown {
     if (host.getType<GqlContextType>() === 'graphql') return error;
-    if (error instanceof LedgerError) return httpErrors.catch(error, host);
+    const coded = codedError(error);
+    if (coded) return httpErrors.catch(coded, host);
     return super.catch(error, host);
   }
 }

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
-import { formatError } from '../graphql/error-format';
+import { formatError } from '../platform/graphql/error-format';
 
 /**
  * Results sent over graphql-ws bypass Apollo's formatError; this gives their errors the same

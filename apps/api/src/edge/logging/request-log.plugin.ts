@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLContext } from '../../graphql/context';
+import type { GraphQLContext } from '../../platform/graphql/context';
 import { actorFields, noteRequest } from './request-log';
 
 /** Tells the request's log line who called (organization, principal), which operation, and what it answered. */

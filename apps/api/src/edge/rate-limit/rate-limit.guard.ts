@@ -5,8 +5,8 @@ import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, Throttl
 import type { Request } from 'express';
 import type { GraphQLResolveInfo } from 'graphql';
 import { RateLimitedError } from '@ledger/domain';
-import { ApiKeyRegistry } from '../../auth/api-keys';
-import type { GraphQLContext } from '../../graphql/context';
+import { ApiKeyRegistry } from '../../platform/auth/api-keys';
+import type { GraphQLContext } from '../../platform/graphql/context';
 
 /** The two request budgets: writes (mutations, OTLP posts) and reads (queries, subscription starts). */
 export type RateLimitBudget = 'ingest' | 'read';

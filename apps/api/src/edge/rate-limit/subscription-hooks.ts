@@ -1,8 +1,8 @@
 import { GraphQLError, parse } from 'graphql';
 import type { Context as WsConnection, ServerOptions } from 'graphql-ws';
 import type { Actor } from '@ledger/domain';
-import { ApiKeyRegistry } from '../../auth/api-keys';
-import { formatError } from '../../graphql/error-format';
+import { ApiKeyRegistry } from '../../platform/auth/api-keys';
+import { formatError } from '../../platform/graphql/error-format';
 import { SubscriptionLimiter } from './subscription-limiter';
 
 /** What the api keeps on each graphql-ws connection. */

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
+import { Inject, Injectable, Module } from '@nestjs/common';
+import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
 
 /**
  * Open subscriptions per API key, over all of the key's connections, capped at
@@ -34,3 +34,7 @@ export class SubscriptionLimiter {
     return this.openByKey.get(keyId) ?? 0;
   }
 }
+
+/** Its own module: the graphql-ws hooks that use it are built before the feature modules. */
+@Module({ providers: [SubscriptionLimiter], exports: [SubscriptionLimiter] })
+export class SubscriptionLimitsModule {}

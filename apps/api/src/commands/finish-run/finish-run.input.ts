@@ -1,0 +1,16 @@
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { RUN_FINISH_STATUSES, RunFinishStatus } from '@ledger/domain';
+import { IsClientId, IsSessionId, JsonField, Nested } from '../validation';
+
+export class ErrorInput {
+  @IsString() @Length(1, 200) code!: string;
+  @IsString() @Length(1, 10_000) message!: string;
+}
+
+export class FinishRunInput {
+  @IsSessionId() sessionId!: string;
+  @IsClientId() runId!: string;
+  @IsIn(RUN_FINISH_STATUSES, { message: 'must be COMPLETED, FAILED or CANCELLED' }) status!: RunFinishStatus;
+  @IsOptional() @JsonField() output?: unknown;
+  @IsOptional() @Nested(() => ErrorInput) error?: ErrorInput | null;
+}
