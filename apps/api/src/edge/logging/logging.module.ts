@@ -22,7 +22,12 @@ function summary(req: IncomingMessage & { originalUrl?: string }, res: ServerRes
   return `${req.method} ${String(req.originalUrl ?? req.url).split('?')[0]} ${res.statusCode}`;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+/**
+ * A client's X-Request-Id is kept (for correlation with its own logs, and as the events'
+ * correlation id) only when it is a UUID: any other string could be anything, a credential
+ * included, and it would reach log lines and stored metadata unscanned.
+ */
+const REQUEST_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
  * Structured logs through nestjs-pino: JSON lines at LOG_LEVEL, one per HTTP request (method,

@@ -83,6 +83,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     return (req as TrackedRequest).ledgerTracker ?? 'unknown';
   }
 
+  /** One counter per key and budget across every operation (throttler's default is one per route). */
+  protected override generateKey(_context: ExecutionContext, tracker: string, budget: string): string {
+    return `${budget}:${tracker}`;
+  }
+
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const budget = this.budgetOf(context) ?? 'read';
     const retryAfterMs = Math.max(1, detail.timeToBlockExpire) * 1000;

@@ -15,13 +15,43 @@ export interface WsExtra {
 
 type Hooks = Pick<ServerOptions, 'onSubscribe' | 'onOperation' | 'onError' | 'onClose'>;
 
-/** Counts a subscription from the time it is admitted to the time its stream ends, whichever way it ends. */
-async function* countedWhileOpen<T>(source: AsyncIterable<T>, release: () => void): AsyncGenerator<T> {
-  try {
-    for await (const item of source) yield item;
-  } finally {
+/**
+ * Counts a subscription from the time it is admitted to the time its stream ends, whichever way
+ * it ends. Not an async generator: a generator waiting inside `for await` for the next change
+ * queues `return()` until that change comes, so a completed subscription would stay counted.
+ */
+function countedWhileOpen<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let released = false;
+  const once = () => {
+    if (released) return;
+    released = true;
     release();
-  }
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      try {
+        const result = await iterator.next();
+        if (result.done) once();
+        return result;
+      } catch (error) {
+        once();
+        throw error;
+      }
+    },
+    async return(value?: unknown) {
+      once();
+      return (await iterator.return?.(value)) ?? { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      once();
+      if (iterator.throw) return iterator.throw(error);
+      throw error;
+    },
+  };
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

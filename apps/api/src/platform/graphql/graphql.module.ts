@@ -86,7 +86,8 @@ interface WsContext {
                   res: arg.res,
                   remoteAddress: req.socket.remoteAddress,
                   actor: keys.authenticate(req.headers.authorization),
-                  requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+                  // The id the request's log line carries (a client's X-Request-Id when it is a UUID).
+                  requestId: typeof (req as { id?: unknown }).id === 'string' ? (req as unknown as { id: string }).id : randomUUID(),
                 };
               }
               const ws = arg as WsContext;
