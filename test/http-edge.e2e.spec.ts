@@ -7,6 +7,9 @@ import { Redactor } from '@ledger/redaction';
 import { SECRETS } from '../libs/redaction/src/testing/credential-corpus';
 import { KEYS, LedgerServer, removeDir, startServer } from './support/ledger-server';
 
+// Several real servers start in this file, on a shared machine.
+jest.setTimeout(60_000);
+
 /**
  * The HTTP edge against the real server: rate limits (per key, separate budgets, concurrent
  * subscriptions), security headers and CORS, structured logs that no credential reaches, and a
@@ -94,6 +97,18 @@ describe('rate limits', () => {
     expect((await post(server, `mutation($input: SetPinnedInput!) { setPinned(input: $input) { id } }`, { input: { sessionId: id, pinned: true } }, KEYS.operator.key)).status).toBe(200);
     expect((await post(server, '{ sessions { totalCount } }', {}, KEYS.viewer.key)).status).toBe(200);
     await alive(server);
+  });
+
+  it('puts OTLP posts under the same key\'s ingest budget, answered as OTLP wants: 429, a Status, Retry-After', async () => {
+    // KEYS.ingest has spent 1 of its 3 (the startSession above).
+    const traces = server.url.replace('/graphql', '/v1/traces');
+    const postTraces = () => fetch(traces, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.ingest.key}` }, body: '{"resourceSpans":[]}' });
+    expect((await postTraces()).status).toBe(200);
+    expect((await postTraces()).status).toBe(200);
+    const refused = await postTraces();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toEqual({ code: 8, message: expect.stringMatching(/ingest budget of 3 requests per 60 s/) });
   });
 
   it('refuses a mutation over the ingest budget and stores nothing for it', async () => {

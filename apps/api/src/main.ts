@@ -5,8 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { loadConfigOrExit } from '@ledger/runtime';
 import { applyHttpEdge } from './edge/http-edge';
-import { loadConfigOrExit } from './platform/config/ledger-config';
+import { OTLP_TRACES_PATH, otlpBodyErrors, otlpBodyParser } from './otlp-ingest/otlp-body';
 
 const httpLogger = new Logger('http');
 
@@ -38,6 +39,7 @@ async function bootstrap(): Promise<void> {
   });
   app.useLogger(app.get(PinoLogger));
   applyHttpEdge(app, config);
+  app.use(OTLP_TRACES_PATH, otlpBodyParser(config.limits.maxRequestBytes), otlpBodyErrors(config.limits.maxRequestBytes));
   app.use(express.json({ limit: config.limits.maxRequestBytes }));
   app.use(bodyErrors);
   app.enableShutdownHooks();

@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { IncomingMessage } from 'node:http';
 import helmet from 'helmet';
-import type { LedgerConfig } from '../platform/config/ledger-config';
+import type { LedgerConfig } from '@ledger/runtime';
 
 /** The page's own host, for WebSocket connections (`'self'` covers ws: only in newer browsers). */
 function sameHostSockets(req: IncomingMessage): string {

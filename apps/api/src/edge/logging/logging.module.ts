@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { Redactor } from '@ledger/redaction';
-import { LedgerConfig } from '../../platform/config/ledger-config';
+import { LedgerConfig } from '@ledger/runtime';
 import { redactingStream } from './redacting-stream';
 import { requestLogFields } from './request-log';
 

@@ -2,7 +2,8 @@ import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerRequest, ThrottlerStorage } from '@nestjs/throttler';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { actorFields, noteRequest } from '../logging/request-log';
 import type { GraphQLResolveInfo } from 'graphql';
 import { RateLimitedError } from '@ledger/domain';
 import { ApiKeyRegistry } from '../../platform/auth/api-keys';
@@ -70,8 +71,12 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (context.getType<GqlContextType>() !== 'graphql') {
       const http = context.switchToHttp();
       const req = http.getRequest<Request & TrackedRequest>();
-      req.ledgerTracker = this.trackerOf(this.keys.authenticate(headerOf(req.headers.authorization)), req);
-      return { req, res: http.getResponse() };
+      const actor = this.keys.authenticate(headerOf(req.headers.authorization));
+      req.ledgerTracker = this.trackerOf(actor, req);
+      const res = http.getResponse<Response>();
+      // The request's log line says who called, as GraphQL's do.
+      noteRequest(res, actorFields(actor));
+      return { req, res };
     }
     const gql = GqlExecutionContext.create(context).getContext<GraphQLContext>();
     const req: TrackedRequest = { headers: {}, ledgerTracker: this.trackerOf(gql.actor, { headers: {}, ip: gql.remoteAddress }) };

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 
 /**
  * Open subscriptions per API key, over all of the key's connections, capped at
