@@ -215,3 +215,27 @@ describe('MongoReadCollection against the driver’s own command building and er
     expect(bulkWrite).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('MongoReadStore change streams', () => {
+  it('closes the change streams it opened when it closes, and opens none afterwards', async () => {
+    const { EventEmitter } = await import('node:events');
+    const opened: { closed: boolean }[] = [];
+    const watch = jest.fn(() => {
+      const stream = Object.assign(new EventEmitter(), {
+        closed: false,
+        async close() {
+          stream.closed = true;
+          stream.emit('close');
+        },
+      });
+      opened.push(stream);
+      return stream;
+    });
+    const store = new MongoReadStore({ watch } as unknown as Db);
+    store.watch([], {});
+    store.watch([], {});
+    await store.close();
+    expect(opened.map((stream) => stream.closed)).toEqual([true, true]);
+    expect(() => store.watch([], {})).toThrow(ReadStoreUnavailableError);
+  });
+});

@@ -56,6 +56,7 @@ export class StoresModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(CHANGE_FEED) private readonly feed: ChangeFeed,
     private readonly engine: ProjectionEngine,
   ) {}
 
@@ -71,7 +72,7 @@ export class StoresModule implements OnApplicationShutdown {
           // With MongoDB, a change stream on the read models reaches every replica; in memory, the process itself.
           useFactory: (readStore: ReadStore) =>
             readStore instanceof MongoReadStore
-              ? new MongoChangeFeed(readStore.database(), (error) => new Logger('ChangeFeed').warn(`change stream error, resuming: ${(error as Error).message}`))
+              ? new MongoChangeFeed(readStore, { onError: (error) => new Logger('ChangeFeed').warn(`change stream error, resuming: ${(error as Error).message}`) })
               : new InProcessChangeFeed(),
           inject: [READ_STORE],
         },
@@ -94,6 +95,7 @@ export class StoresModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.engine.stop();
+    if (this.feed instanceof MongoChangeFeed) await this.feed.close();
     await this.readStore.close();
     await this.eventStore.close();
     this.logger.log('stores closed');

@@ -23,6 +23,9 @@ export type CloseSubscriber = (code: number, reason: string) => void;
 /** WebSocket close code for a subscriber that fell too far behind (4000-4399 is the application's range). */
 export const SLOW_SUBSCRIBER_CLOSE_CODE = 4008;
 
+/** WebSocket close code when the change feed lost its place: what the subscriber holds may be stale. */
+export const FEED_RESYNC_CLOSE_CODE = 4009;
+
 const TIMELINE_PAGE = 500;
 
 /**
@@ -81,9 +84,12 @@ export class LiveFeeds {
       },
       this.overflow(close),
     );
-    const stop = this.feed.subscribe((change) => {
-      if (change.collection === SESSIONS && change.organizationId === actor.organizationId) queue.push(change.id);
-    });
+    const stop = this.feed.subscribe(
+      (change) => {
+        if (change.collection === SESSIONS && change.organizationId === actor.organizationId) queue.push(change.id);
+      },
+      () => close(FEED_RESYNC_CLOSE_CODE, 'changes may have been missed; resubscribe to read the Command Center afresh'),
+    );
     queue.onClose(stop);
     return queue;
   }
@@ -102,9 +108,12 @@ export class LiveFeeds {
       },
       this.overflow(close),
     );
-    const stop = this.feed.subscribe((change) => {
-      if (change.collection === SESSIONS && change.id === id && change.organizationId === actor.organizationId) queue.push(id);
-    });
+    const stop = this.feed.subscribe(
+      (change) => {
+        if (change.collection === SESSIONS && change.id === id && change.organizationId === actor.organizationId) queue.push(id);
+      },
+      () => queue.push(id),
+    );
     queue.onClose(stop);
     return queue;
   }
@@ -130,12 +139,13 @@ export class LiveFeeds {
       let cursor = after;
       let signal: (() => void) | null = null;
       let changed = false;
+      const wake = () => {
+        changed = true;
+        signal?.();
+      };
       const stop = feed.subscribe((change) => {
-        if (change.collection === SESSIONS && change.id === sessionId) {
-          changed = true;
-          signal?.();
-        }
-      });
+        if (change.collection === SESSIONS && change.id === sessionId) wake();
+      }, wake);
       try {
         for (;;) {
           changed = false;
