@@ -23,7 +23,9 @@ export const EVENT_STORE_FILE = 'events.sqlite';
 
 /** Chosen by configuration, once: EventStoreDB when EVENTSTORE_URL is set, else SQLite under DATA_DIR. */
 async function createEventStore(config: LedgerConfig): Promise<EventStore> {
-  if (config.eventStoreUrl) return EventStoreDbEventStore.connect(config.eventStoreUrl);
+  if (config.eventStoreUrl) {
+    return EventStoreDbEventStore.connect(config.eventStoreUrl, { onSkippedEvent: (line) => new Logger('EventStore').warn(line) });
+  }
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteEventStore(join(config.dataDir, EVENT_STORE_FILE));
 }
