@@ -188,7 +188,8 @@ export class EventStoreDbEventStore implements EventStore {
 
   /**
    * The last event that a subscription with the same filter would deliver: not a system event,
-   * and in the given streams, so a head that only another stream moved past is still reached.
+   * JSON, and in the given streams, so a head that only another stream (or a skipped event)
+   * moved past is still reached.
    */
   async headPosition(filter: ReadAllFilter = {}): Promise<Position> {
     this.assertOpen('headPosition');
@@ -210,7 +211,7 @@ export class EventStoreDbEventStore implements EventStore {
           const position = toPosition(event.position);
           if (cursor && comparePositions(position, cursor) >= 0) continue;
           cursor = position;
-          if (!isSystemEvent(event) && matchesPrefixes(event.streamId, prefixes)) {
+          if (!isSystemEvent(event) && event.isJson && matchesPrefixes(event.streamId, prefixes)) {
             await page.cancel();
             return position;
           }

@@ -120,12 +120,13 @@ describe('EventStoreDbEventStore (the client’s own stream and error classes)',
     await store.close();
   });
 
-  it('takes the head within the given streams: a foreign or system event written last does not count', async () => {
+  it('takes the head within the given streams: a foreign, system or non-JSON event written last does not count', async () => {
     const ours = recorded('session-a');
     const theirs = recorded('other-b');
     const system = recorded('$stats-0', { type: '$statsCollected' });
+    const binary = recorded('session-b', { json: false });
     // readAll backwards from the end: newest first.
-    const store = new EventStoreDbEventStore(readAllClient([system, theirs, ours]));
+    const store = new EventStoreDbEventStore(readAllClient([binary, system, theirs, ours]));
     expect(await store.headPosition({ streamPrefixes: ['session-', 'pins-'] })).toEqual({ commit: Number(ours.position!.commit), prepare: Number(ours.position!.prepare) });
     expect(await store.headPosition()).toEqual({ commit: Number(theirs.position!.commit), prepare: Number(theirs.position!.prepare) });
     await store.close();
