@@ -14,6 +14,8 @@ ENV NODE_ENV=production
 ENV DATA_DIR=/app/data
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The api serves the public contract from the repo's copy.
+COPY --from=build /app/contract ./contract
 COPY package.json ./
 # The process runs as node and writes under DATA_DIR (the embedded store's file, the dev key).
 RUN mkdir -p /app/data && chown node:node /app/data

@@ -139,7 +139,7 @@ describe('Dockerfile and .dockerignore', () => {
   });
 
   it('keeps everything the build needs in the context', () => {
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'apps/api/src/main.ts', 'libs/domain/src/index.ts']) {
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'apps/api/src/main.ts', 'libs/domain/src/index.ts', 'contract/schema.graphql']) {
       expect([path, ignore.ignores(path)]).toEqual([path, false]);
     }
   });

@@ -48,9 +48,6 @@ export interface EventStoreDbEventStoreOptions {
   onSkippedEvent?: (line: string) => void;
 }
 
-/** An event of `$all` this store cannot hand out: someone else's binary event. */
-class NotJsonEvent extends Error {}
-
 /**
  * The production event store: a thin translation onto EventStoreDB / KurrentDB. Semantics are the
  * server's own; this class converts numbering (bigint revisions and positions to numbers), the
@@ -211,7 +208,7 @@ export class EventStoreDbEventStore implements EventStore {
           const position = toPosition(event.position);
           if (cursor && comparePositions(position, cursor) >= 0) continue;
           cursor = position;
-          if (!isSystemEvent(event) && event.isJson && matchesPrefixes(event.streamId, prefixes)) {
+          if (!isSystemEvent(event) && hasJsonBody(event) && matchesPrefixes(event.streamId, prefixes)) {
             await page.cancel();
             return position;
           }
@@ -326,15 +323,13 @@ export class EventStoreDbEventStore implements EventStore {
    * line and counted, so one foreign binary event cannot fail every resubscription for ever.
    */
   private fromAll(event: EsdbRecordedEvent): RecordedEvent | null {
-    try {
-      return toRecordedEvent(event);
-    } catch (error) {
-      if (!(error instanceof NotJsonEvent)) throw error;
-      this.skipped += 1;
-      const at = event.position ? `${event.position.commit}/${event.position.prepare}` : 'unknown';
-      this.onSkippedEvent(`EventStoreDB: skipped event ${event.id} (${event.type}) in ${event.streamId} at ${at}: ${error.message}; ${this.skipped} skipped so far`);
-      return null;
-    }
+    if (hasJsonBody(event)) return toRecordedEvent(event);
+    this.skipped += 1;
+    const at = event.position ? `${event.position.commit}/${event.position.prepare}` : 'unknown';
+    this.onSkippedEvent(
+      `EventStoreDB: skipped event ${event.id} (${event.type}) in ${event.streamId} at ${at}: not JSON data with JSON metadata; ${this.skipped} skipped so far`,
+    );
+    return null;
   }
 
   private async positionAt(streamId: string, revision: number): Promise<Position> {
@@ -404,9 +399,13 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
 
+function hasJsonBody(event: EsdbRecordedEvent): boolean {
+  return event.isJson && isJsonObject(event.data) && isJsonObject(event.metadata);
+}
+
 function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
-  if (!event.isJson || !isJsonObject(event.data) || !isJsonObject(event.metadata)) {
-    throw new NotJsonEvent(`event ${event.id} in ${event.streamId} is not JSON data with JSON metadata`);
+  if (!hasJsonBody(event)) {
+    throw new EventStoreUnavailableError(`event ${event.id} in ${event.streamId} is not JSON data with JSON metadata`);
   }
   if (!event.position) {
     throw new EventStoreUnavailableError('EventStoreDB did not report event positions; a server ≥ 22.6 is required');
