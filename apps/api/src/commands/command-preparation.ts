@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModelUsageData, priceModelUsage, SessionCommand } from '@ledger/domain';
-import { LEDGER_CONFIG, LedgerConfig } from '../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import { REDACTOR, RedactorPort } from './redactor.port';
 
 export interface PreparedCommand {

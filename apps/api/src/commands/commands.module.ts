@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Redactor } from '@ledger/redaction';
 import { ProjectionsModule } from '../queries/projections/projections.module';
 import { RunsModule } from '../queries/runs/runs.module';
 import { SessionsModule } from '../queries/sessions/sessions.module';
@@ -7,6 +8,7 @@ import { CommandPreparation } from './command-preparation';
 import { EndSessionResolver } from './end-session/end-session.resolver';
 import { FinishRunResolver } from './finish-run/finish-run.resolver';
 import { MutationAnswers } from './mutation-answers';
+import { REDACTOR } from './redactor.port';
 import { ResolveCheckpointResolver } from './resolve-checkpoint/resolve-checkpoint.resolver';
 import { SessionCommandHandler } from './session-command.handler';
 import { SetPinnedHandler } from './set-pinned/set-pinned.handler';
@@ -19,6 +21,7 @@ import { UpdateSessionResolver } from './update-session/update-session.resolver'
 @Module({
   imports: [SessionsModule, RunsModule, ProjectionsModule],
   providers: [
+    { provide: REDACTOR, useFactory: () => new Redactor() },
     CommandPreparation,
     SessionCommandHandler,
     SetPinnedHandler,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sessionStreamId } from '@ledger/domain';
 import { SqliteEventStore, type EventToAppend } from '@ledger/event-store';
 import type { ChangeFeed, ReadModelChange } from '@ledger/projections';
-import { loadConfig } from '../../platform/config/ledger-config';
+import { loadConfig } from '@ledger/runtime';
 import { TimelineFeed } from './timeline.feed';
 
 /** A change feed that announces nothing by itself: the test says when it lost its place. */

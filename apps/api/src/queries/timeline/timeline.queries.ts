@@ -12,7 +12,7 @@ import {
 } from '@ledger/domain';
 import { EVENT_STORE, EventStore, formatPosition, RecordedEvent } from '@ledger/event-store';
 import { CLOCK, Clock } from '../../platform/clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import { requirePageSize } from '../paging';
 import { presentSession, SessionModel } from '../sessions/session.presenter';
 

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Actor, BadUserInputError, TokenUsage } from '@ledger/domain';
-import { ProjectionEngine, USAGE_BUCKETS } from '@ledger/projections';
+import { Projections, PROJECTIONS, USAGE_BUCKETS } from '@ledger/projections';
 import type { Filter } from '@ledger/read-store';
 import { presentUsage } from './usage.presenter';
 
@@ -19,7 +19,7 @@ export type UsageDimension = 'ACCOUNT' | 'FLOW' | 'MODEL' | 'PRINCIPAL' | 'SESSI
 /** The usage ledger: buckets grouped by any of the dimensions over a time range. */
 @Injectable()
 export class UsageQuery {
-  constructor(private readonly engine: ProjectionEngine) {}
+  constructor(@Inject(PROJECTIONS) private readonly projections: Projections) {}
 
   async usage(actor: Actor, filter: UsageFilterInput, groupBy: UsageDimension[]) {
     if (!(filter.from < filter.to)) throw BadUserInputError.field('filter.to', 'must be after filter.from');
@@ -69,7 +69,7 @@ export class UsageQuery {
         (field) => [field, { $sum: `$usage.${field}` }],
       ),
     );
-    const rows = await this.engine.collection(USAGE_BUCKETS).aggregate<Record<string, unknown> & { _id: Record<string, unknown> | null }>([
+    const rows = await this.projections.collection(USAGE_BUCKETS).aggregate<Record<string, unknown> & { _id: Record<string, unknown> | null }>([
       { $match: match },
       { $group: { _id: Object.keys(key).length ? key : null, principal: { $first: '$principal' }, ...sums } },
       { $sort: { _id: 1 } },

@@ -2,7 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CodedError, ModelPrice, PriceTable } from '@ledger/domain';
+import { DEFAULT_WINDOWS, type CodedError, type ModelPrice, type PriceTable } from '@ledger/domain';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -52,12 +52,12 @@ export class LedgerEnvironment {
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  CHAT_ACTIVE_WINDOW_SECONDS = 1800;
+  CHAT_ACTIVE_WINDOW_SECONDS = DEFAULT_WINDOWS.chatActiveSeconds;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  RECENT_WINDOW_SECONDS = 86400;
+  RECENT_WINDOW_SECONDS = DEFAULT_WINDOWS.recentSeconds;
 
   /** How long a mutation waits for its own write to reach the read models. */
   @Transform(toInt)
