@@ -23,7 +23,7 @@ export class LedgerEnvironment {
 
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kurrent|kdb):\/\//, {
+  @Matches(/^(esdb|kurrentdb|kurrent|kdb)(\+discover)?:\/\//, {
     message: 'EVENTSTORE_URL must be an esdb:// or kurrentdb:// connection string',
   })
   EVENTSTORE_URL?: string;
@@ -142,6 +142,11 @@ export interface LedgerConfig {
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
 
+/** KurrentDB's schemes name the same connection string; @eventstore/db-client 6 parses only esdb:// and esdb+discover://. */
+function toEsdbScheme(url: string): string {
+  return url.replace(/^(kurrentdb|kurrent|kdb)(\+discover)?:\/\//, (_match, _scheme: string, discover?: string) => `esdb${discover ?? ''}://`);
+}
+
 /** A setting that stops the start; never reaches a client, as no request is served before config is valid. */
 export class ConfigError extends Error implements CodedError {
   readonly code = 'INTERNAL' as const;
@@ -216,7 +221,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
   return {
     port: env.PORT,
     dataDir: resolve(env.DATA_DIR),
-    eventStoreUrl: env.EVENTSTORE_URL ?? null,
+    eventStoreUrl: env.EVENTSTORE_URL ? toEsdbScheme(env.EVENTSTORE_URL) : null,
     mongodbUrl: env.MONGODB_URL ?? null,
     apiKeys: parseApiKeys(env),
     modelPrices: parsePrices(env.LEDGER_MODEL_PRICES),
