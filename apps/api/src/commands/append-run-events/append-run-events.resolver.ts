@@ -1,14 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { Actor, AppendRunEvents, BadUserInputError, deterministicUuid, JsonRecord, PayloadTooLargeError, RUN_EVENT_TYPES, RunEventToRecord } from '@ledger/domain';
 import { formatPosition } from '@ledger/event-store';
 import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers, positionOf } from '../mutation-answers';
-import { IsClientId, IsJsonObject, IsSessionId, validateInput } from '../validation';
+import { IsClientId, IsJsonObject, IsSessionId, Nested, validateInput } from '../validation';
 
 export class RunEventInput {
   @IsOptional() @IsClientId() id?: string | null;
@@ -21,7 +20,7 @@ export class AppendRunEventsInput {
   @IsSessionId() sessionId!: string;
   @IsOptional() @IsClientId() runId?: string | null;
   @IsOptional() @IsInt() @Min(-1) expectedSequence?: number | null;
-  @IsArray() @ArrayMinSize(1, { message: 'must hold at least one event' }) @ValidateNested({ each: true }) @Type(() => RunEventInput)
+  @IsArray() @ArrayMinSize(1, { message: 'must hold at least one event' }) @Nested(() => RunEventInput, { each: true })
   events!: RunEventInput[];
 }
 

@@ -1,10 +1,9 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
-import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { Actor, deterministicUuid, FinishRun, RUN_FINISH_STATUSES, RunFinishStatus } from '@ledger/domain';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
-import { IsClientId, IsSessionId, validateInput } from '../validation';
+import { IsClientId, IsSessionId, JsonField, Nested, validateInput } from '../validation';
 
 export class ErrorInput {
   @IsString() @Length(1, 200) code!: string;
@@ -15,8 +14,8 @@ export class FinishRunInput {
   @IsSessionId() sessionId!: string;
   @IsClientId() runId!: string;
   @IsIn(RUN_FINISH_STATUSES, { message: 'must be COMPLETED, FAILED or CANCELLED' }) status!: RunFinishStatus;
-  @IsOptional() output?: unknown;
-  @IsOptional() @ValidateNested() @Type(() => ErrorInput) error?: ErrorInput | null;
+  @IsOptional() @JsonField() output?: unknown;
+  @IsOptional() @Nested(() => ErrorInput) error?: ErrorInput | null;
 }
 
 /** A run finishes once: the event id is derived from the run, so a retry stores nothing twice. */

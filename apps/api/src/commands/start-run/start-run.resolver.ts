@@ -4,14 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { Actor, deterministicUuid, StartRun } from '@ledger/domain';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
-import { IsClientId, IsSessionId, validateInput } from '../validation';
+import { IsClientId, IsSessionId, JsonField, validateInput } from '../validation';
 
 export class StartRunInput {
   @IsSessionId() sessionId!: string;
   @IsOptional() @IsClientId() runId?: string | null;
   @IsOptional() @IsString() @MaxLength(200) model?: string | null;
   @IsOptional() @IsString() @MaxLength(200) agentName?: string | null;
-  @IsOptional() input?: unknown;
+  @IsOptional() @JsonField() input?: unknown;
 }
 
 /** The client's runId (or a fresh one) derives the event id: a retried start stores nothing twice. */

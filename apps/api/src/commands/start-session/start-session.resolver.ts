@@ -1,11 +1,10 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { Actor, deterministicUuid, JsonRecord, Principal, PRINCIPAL_TYPES, SESSION_KINDS, SESSION_STATUSES, sessionIdFromIdempotencyKey, sessionIdFromSource, StartSession } from '@ledger/domain';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
-import { IsClientId, IsJsonObject, IsSessionId, Tags, validateInput } from '../validation';
+import { IsClientId, IsJsonObject, IsSessionId, Nested, Tags, validateInput } from '../validation';
 
 export class PrincipalInput {
   @IsIn(PRINCIPAL_TYPES) type!: string;
@@ -39,14 +38,14 @@ export class StartSessionInput {
   @IsOptional() @IsClientId() accountId?: string | null;
   @IsOptional() @IsString() @MaxLength(500) title?: string | null;
   @Tags() tags?: string[] | null;
-  @IsOptional() @ValidateNested() @Type(() => PrincipalInput) owner?: PrincipalInput | null;
-  @IsOptional() @ValidateNested() @Type(() => SessionSourceInput) source?: SessionSourceInput | null;
+  @IsOptional() @Nested(() => PrincipalInput) owner?: PrincipalInput | null;
+  @IsOptional() @Nested(() => SessionSourceInput) source?: SessionSourceInput | null;
   @IsOptional() @IsString() @MaxLength(200) initiative?: string | null;
   @IsOptional() @IsString() @MaxLength(200) flowId?: string | null;
   @IsOptional() @IsString() @MaxLength(200) model?: string | null;
   @IsOptional() @IsSessionId() parentSessionId?: string | null;
-  @IsOptional() @ValidateNested() @Type(() => SubagentInput) subagent?: SubagentInput | null;
-  @IsOptional() @ValidateNested() @Type(() => EnvironmentInput) environment?: EnvironmentInput | null;
+  @IsOptional() @Nested(() => SubagentInput) subagent?: SubagentInput | null;
+  @IsOptional() @Nested(() => EnvironmentInput) environment?: EnvironmentInput | null;
   @IsOptional() @IsInt() @Min(1) @Max(100_000) totalSteps?: number | null;
   @IsOptional() @IsInt() @Min(1) @Max(30 * 24 * 3600) idleTimeoutSeconds?: number | null;
   @IsOptional() @IsIn(SESSION_STATUSES) status?: (typeof SESSION_STATUSES)[number] | null;
