@@ -16,6 +16,7 @@ import { TimeScheduler } from './live/time-scheduler';
 import { ApiKeyRegistry } from './auth/api-keys';
 import { AuthModule } from './auth/auth.module';
 import { CLOCK, systemClock } from './clock';
+import { ConsoleModule } from './console/console.module';
 import { ConfigModule } from './config/config.module';
 import { LedgerConfig } from './config/ledger-config';
 import { CommandFactory } from './graphql/command-factory';
@@ -60,6 +61,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         AuthModule,
         TerminusModule,
+        ConsoleModule,
         StoresModule.forRoot({ runProjections: true }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -5,6 +5,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { loadConfigOrExit } from './config/ledger-config';
+import { DEV_KEY_FILE } from './auth/api-keys';
+import { consoleBanner } from './console/console.module';
 
 /** A request body over the limit gets the contract's PAYLOAD_TOO_LARGE, in GraphQL's error shape. */
 function bodyErrors(error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction): void {
@@ -38,10 +40,12 @@ async function bootstrap(): Promise<void> {
   app.use(bodyErrors);
   app.enableShutdownHooks();
   await app.listen(config.port);
-  const url = await app.getUrl();
-  new Logger('AgentLedger').log(
-    `serving ${url.replace('[::1]', 'localhost')}/graphql (event store: ${config.eventStoreUrl ? 'EventStoreDB' : 'SQLite'}, read store: ${config.mongodbUrl ? 'MongoDB' : 'in memory'})`,
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  const logger = new Logger('AgentLedger');
+  logger.log(
+    `serving ${url}/graphql (event store: ${config.eventStoreUrl ? 'EventStoreDB' : 'SQLite'}, read store: ${config.mongodbUrl ? 'MongoDB' : 'in memory'})`,
   );
+  logger.log(consoleBanner(url, config, DEV_KEY_FILE));
 }
 
 bootstrap().catch((error: unknown) => {
