@@ -36,8 +36,8 @@ graphql(`
     endReason
     endedBy { type id name }
     usage { requests inputTokens outputTokens cacheReadTokens cacheWriteTokens reasoningTokens totalTokens costUsd unpricedRequests }
-    children { ...ChildSession children { ...ChildSession children { ...ChildSession } } }
-    runs(first: 50) {
+    children { ...ChildSession children { ...ChildSession } }
+    runs(first: 20) {
       edges {
         node {
           id status model startedAt finishedAt eventCount
@@ -60,7 +60,7 @@ const SessionChanges = graphql(`
 
 const TimelineQuery = graphql(`
   query Timeline($id: ID!, $after: Int!) {
-    timeline(sessionId: $id, after: $after, first: 500) {
+    timeline(sessionId: $id, after: $after, first: 300) {
       events { sequence type runId at actor { type id name } data }
       lastSequence
       hasMore
