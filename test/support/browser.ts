@@ -59,8 +59,10 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
 }
 
 /** axe-core's serious and critical findings on the page as it stands. */
-export async function seriousViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-  const results = await new AxeBuilder({ page }).analyze();
+export async function seriousViolations(page: Page, exclude: string[] = []): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  let builder = new AxeBuilder({ page });
+  for (const selector of exclude) builder = builder.exclude(selector);
+  const results = await builder.analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => ({ id: violation.id, impact: violation.impact ?? '', nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) }));

@@ -24,7 +24,7 @@ export function JsonBlock({ value, label }: { value: unknown; label?: string }) 
   if (value === undefined || value === null) return null;
   const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
   return (
-    <pre className="block" aria-label={label}>
+    <pre className="block" aria-label={label ?? 'Data'} tabIndex={0}>
       <Redacted text={text} />
     </pre>
   );

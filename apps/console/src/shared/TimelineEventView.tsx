@@ -21,7 +21,7 @@ function text(value: unknown): string {
 function FileDiff({ before, after }: { before: string; after: string }) {
   const parts = diffLines(before, after);
   return (
-    <div className="diff" role="region" aria-label="Before and after">
+    <div className="diff" role="region" aria-label="Before and after" tabIndex={0}>
       {parts.flatMap((part, i) =>
         part.value
           .replace(/\n$/, '')
@@ -78,7 +78,7 @@ function body(type: string, data: Data): ReactNode {
     case 'COMMAND':
       return (
         <div>
-          <pre className="block">$ <Redacted text={text(data.command)} /></pre>
+          <pre className="block" tabIndex={0} aria-label="Command">$ <Redacted text={text(data.command)} /></pre>
           <div className="muted" style={{ fontSize: 12.5, marginTop: 4 }}>
             {data.exitCode !== undefined && (
               <span className={data.exitCode === 0 ? 'group-ACTIVE' : 'group-PROBLEM'}>exit {text(data.exitCode)}</span>
