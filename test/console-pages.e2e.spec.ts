@@ -66,7 +66,10 @@ describe('console pages: accessibility and screenshots on a seeded organization'
         await page.locator('[data-verification]').waitFor({ timeout: 30_000 });
       },
     },
-    { name: 'explorer', path: () => '/explorer', ready: (page) => page.getByRole('button', { name: /Execute query/ }).waitFor({ timeout: 20_000 }),
+    { name: 'explorer', path: () => '/explorer', ready: async (page) => {
+        await page.getByRole('button', { name: /Execute query/ }).click({ timeout: 20_000 });
+        await page.locator('.graphiql-response').getByText('"org-a"').waitFor({ timeout: 15_000 });
+      },
       // GraphiQL's tab strip puts a close button inside each tab (axe: nested-interactive); it is the library's markup.
       exclude: ['.graphiql-tabs'],
     },

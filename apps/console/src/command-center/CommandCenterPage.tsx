@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { graphql } from '../gql';
 import type { SessionSummaryFragment } from '../gql/graphql';
@@ -98,11 +98,13 @@ export function CommandCenterPage() {
     [pinned],
   );
 
-  const onResolve = can.operate
-    ? async (id: string, decision: 'APPROVE' | 'REJECT') => {
-        setActionError(await resolve(id, decision));
-      }
-    : undefined;
+  const resolveAndReport = useCallback(
+    async (id: string, decision: 'APPROVE' | 'REJECT') => {
+      setActionError(await resolve(id, decision));
+    },
+    [resolve],
+  );
+  const onResolve = can.operate ? resolveAndReport : undefined;
 
   return (
     <div className="page">

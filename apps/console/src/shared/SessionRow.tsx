@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Link } from 'wouter';
 import type { SessionSummaryFragment } from '../gql/graphql';
 import { formatUsd, principalLabel } from './format';
@@ -18,7 +19,7 @@ export function sessionName(session: { id: string; title?: string | null; previe
 }
 
 /** One session: status, name, progress, owner, last activity, the error, and its actions. */
-export function SessionRow({ session, pinned, onTogglePin, onResolve, busy }: SessionRowProps) {
+export const SessionRow = memo(function SessionRow({ session, pinned, onTogglePin, onResolve, busy }: SessionRowProps) {
   const waitsAtCheckpoint = session.status === 'PAUSED';
   return (
     <div className="row" data-session-id={session.id} data-section-row>
@@ -68,4 +69,4 @@ export function SessionRow({ session, pinned, onTogglePin, onResolve, busy }: Se
       </div>
     </div>
   );
-}
+});

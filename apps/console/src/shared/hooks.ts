@@ -1,13 +1,32 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 
-/** The current time, re-read every `intervalMs`, so "3 min ago" keeps moving without data changes. */
-export function useNow(intervalMs = 5_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
+/**
+ * One clock for every "3 min ago" on the page: a single timer, re-read every 5 s, so relative
+ * times keep moving without data changes and a list of hundreds of rows holds one interval.
+ */
+const listeners = new Set<() => void>();
+let current = Date.now();
+let timer: ReturnType<typeof setInterval> | null = null;
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  if (!timer) {
+    timer = setInterval(() => {
+      current = Date.now();
+      for (const notify of listeners) notify();
+    }, 5_000);
+  }
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+  };
+}
+
+export function useNow(): number {
+  return useSyncExternalStore(subscribe, () => current);
 }
 
 export function useDocumentTitle(title: string): void {
