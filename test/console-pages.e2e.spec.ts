@@ -67,7 +67,8 @@ describe('console pages: accessibility and screenshots on a seeded organization'
       },
     },
     { name: 'explorer', path: () => '/explorer', ready: async (page) => {
-        await page.getByRole('button', { name: /Execute query/ }).click({ timeout: 20_000 });
+        await page.locator('.graphiql-query-editor').getByText('whoami').waitFor({ timeout: 20_000 });
+        await page.getByRole('button', { name: /Execute query/ }).click();
         await page.locator('.graphiql-response').getByText('"org-a"').waitFor({ timeout: 15_000 });
       },
       // GraphiQL's tab strip puts a close button inside each tab (axe: nested-interactive); it is the library's markup.

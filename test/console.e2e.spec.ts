@@ -266,9 +266,8 @@ describe('console: the web console in a real browser against the started server'
   it('the explorer runs a query with the console key', async () => {
     const page = await open(KEYS.viewer.key);
     await page.goto(`${origin}/explorer`);
-    const run = page.getByRole('button', { name: /Execute query/ });
-    await run.waitFor({ timeout: 20_000 });
-    await run.click();
+    await page.locator('.graphiql-query-editor').getByText('whoami').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: /Execute query/ }).click();
     await page.locator('.graphiql-response').getByText('"org-a"').waitFor({ timeout: 15_000 });
     await screenshot(page, 'explorer');
   });
