@@ -1,12 +1,12 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
-import { TYPE_DEFS } from '../api/src/graphql/schema';
 
 /**
  * Types for every GraphQL document in the console, generated from the schema the api serves
- * (its own SDL, imported, not a copy). The output (src/gql) is generated at build time, not committed.
+ * (contract/schema.graphql, read by the api too; not a copy). The output, src/gql, is generated
+ * at build time and not committed.
  */
 const config: CodegenConfig = {
-  schema: TYPE_DEFS,
+  schema: '../../contract/schema.graphql',
   documents: ['src/**/*.tsx', 'src/**/*.ts', '!src/gql/**/*'],
   ignoreNoDocuments: false,
   generates: {

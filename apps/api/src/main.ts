@@ -4,9 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
-import { loadConfigOrExit } from './config/ledger-config';
-import { DEV_KEY_FILE } from './auth/api-keys';
+import { loadConfigOrExit } from '@ledger/runtime';
 import { consoleBanner } from './console/console.module';
+import { DEV_KEY_FILE } from './platform/auth/api-keys';
 
 /** A request body over the limit gets the contract's PAYLOAD_TOO_LARGE, in GraphQL's error shape. */
 function bodyErrors(error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction): void {

@@ -56,7 +56,6 @@ function preview(value: unknown): string | null {
 export class RunsProjection implements Projection {
   readonly name = RUNS;
   readonly version = 1;
-  readonly streamPrefixes = ['session-'];
   readonly collections: CollectionSpec[] = [
     { name: RUNS, indexes: [{ keys: { organizationId: 1, sessionId: 1, startedAt: 1, _id: 1 }, name: 'org_session_started' }, { keys: { organizationId: 1, runId: 1 }, name: 'org_run' }] },
     { name: TOOL_CALLS, indexes: [{ keys: { organizationId: 1, sessionId: 1, runId: 1, startedAt: 1 }, name: 'org_session_run' }] },

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '../platform/graphql/schema';
 import type { ServerResponse } from 'node:http';
 
 /**
@@ -9,7 +10,7 @@ import type { ServerResponse } from 'node:http';
  * port. Every other path of the console answers its index.html, so its addresses can be shared; the
  * api's own paths are left to the api.
  */
-export const CONSOLE_ROOT = resolve(__dirname, '..', '..', '..', '..', 'console');
+export const CONSOLE_ROOT = join(projectRoot(__dirname), 'dist', 'console');
 
 export function consoleIsBuilt(): boolean {
   return existsSync(join(CONSOLE_ROOT, 'index.html'));

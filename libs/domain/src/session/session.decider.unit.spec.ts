@@ -3,7 +3,7 @@ import { LedgerError } from '../errors';
 import { decide, evolve, fold, initialState, SessionState, SessionView } from './session.decider';
 import type { SessionCommand, StartSession } from './session.commands';
 import type { SessionEvent } from './session.events';
-import { activeUntil, FOREVER, progressOf } from './session.views';
+import { activeUntil, DEFAULT_WINDOWS, FOREVER, progressOf } from './session.views';
 
 const T0 = '2026-11-01T10:00:00.000Z';
 const T1 = '2026-11-01T10:01:00.000Z';
@@ -13,7 +13,7 @@ const ingest: Actor = { organizationId: 'org-a', principal: { type: 'MANAGED_AGE
 const operator: Actor = { organizationId: 'org-a', principal: { type: 'USER', id: 'ops' }, roles: ['OPERATOR'] };
 const viewer: Actor = { organizationId: 'org-a', principal: { type: 'USER', id: 'v' }, roles: ['VIEWER'] };
 const stranger: Actor = { organizationId: 'org-b', principal: { type: 'USER', id: 'x' }, roles: ['ADMIN'] };
-const windows = { chatActiveSeconds: 1800, recentSeconds: 86400 };
+const windows = DEFAULT_WINDOWS;
 
 function start(overrides: Partial<StartSession> = {}): StartSession {
   return { type: 'StartSession', sessionId: SID, actor: ingest, at: T0, eventId: 'e-start', kind: 'FLOW_RUN', ...overrides };
