@@ -7,6 +7,7 @@ import { appendGrowthScenario } from './scenarios/append-growth';
 import { consoleScenario } from './scenarios/console';
 import { ceilingScenario } from './scenarios/ceiling';
 import { ingestScenario } from './scenarios/ingest-api';
+import { otlpIngestScenario } from './scenarios/ingest-otlp';
 import { memoryScenario } from './scenarios/memory';
 import { queriesScenario } from './scenarios/queries';
 import { rebuildScenario } from './scenarios/rebuild';
@@ -23,6 +24,7 @@ const SCENARIOS: Scenario[] = [
   appendScenario,
   appendGrowthScenario,
   ingestScenario,
+  otlpIngestScenario,
   rebuildScenario,
   queriesScenario,
   memoryScenario,

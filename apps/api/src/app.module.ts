@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CommandsModule } from './commands/commands.module';
 import { ConsoleModule } from './console/console.module';
+import { OtlpIngestModule } from './otlp-ingest/otlp-ingest.module';
 import { AuthModule } from './platform/auth/auth.module';
 import { ClockModule } from './platform/clock';
 import { ConfigModule, LedgerConfig, StoresModule, StoresModuleOptions } from '@ledger/runtime';
@@ -37,6 +38,7 @@ export class AppModule {
         ManagedAgentsModule,
         TimelineModule,
         ProjectionsModule,
+        OtlpIngestModule,
       ],
     };
   }

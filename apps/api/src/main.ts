@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { loadConfigOrExit } from '@ledger/runtime';
 import { consoleBanner } from './console/console.module';
 import { DEV_KEY_FILE } from './platform/auth/api-keys';
+import { OTLP_TRACES_PATH, otlpBodyErrors, otlpBodyParser } from './otlp-ingest/otlp-body';
 
 /** A request body over the limit gets the contract's PAYLOAD_TOO_LARGE, in GraphQL's error shape. */
 function bodyErrors(error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction): void {
@@ -36,6 +37,7 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
     logger: nestLogLevels(config.logLevel),
   });
+  app.use(OTLP_TRACES_PATH, otlpBodyParser(config.limits.maxRequestBytes), otlpBodyErrors(config.limits.maxRequestBytes));
   app.use(express.json({ limit: config.limits.maxRequestBytes }));
   app.use(bodyErrors);
   app.enableShutdownHooks();

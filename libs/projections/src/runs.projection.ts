@@ -12,6 +12,7 @@ export interface RunDocument extends Document {
   organizationId: string;
   status: string;
   model: string | null;
+  agentName?: string | null;
   input: unknown;
   output: unknown;
   error: { code: string; message: string; at: string } | null;
@@ -86,6 +87,7 @@ export class RunsProjection implements Projection {
               organizationId,
               status: 'RUNNING',
               model: e.data.model,
+              agentName: e.data.agentName ?? null,
               input: e.data.input,
               output: null,
               error: null,

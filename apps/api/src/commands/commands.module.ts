@@ -4,6 +4,7 @@ import { ProjectionsModule } from '../queries/projections/projections.module';
 import { RunsModule } from '../queries/runs/runs.module';
 import { SessionsModule } from '../queries/sessions/sessions.module';
 import { AppendRunEventsResolver } from './append-run-events/append-run-events.resolver';
+import { priceTableProvider } from '../pricing/genai-price-table';
 import { CommandPreparation } from './command-preparation';
 import { EndSessionResolver } from './end-session/end-session.resolver';
 import { FinishRunResolver } from './finish-run/finish-run.resolver';
@@ -23,6 +24,7 @@ import { UpdateSessionResolver } from './update-session/update-session.resolver'
   providers: [
     { provide: REDACTOR, useFactory: () => new Redactor() },
     CommandPreparation,
+    priceTableProvider,
     SessionCommandHandler,
     SetPinnedHandler,
     MutationAnswers,

@@ -195,7 +195,7 @@ describe('AppendRunEvents: every run event type', () => {
 
   it('MODEL_USAGE adds to the session usage, with the price fixed at ingest', () => {
     const command = runEvents([{ type: 'MODEL_USAGE', data: { model: 'gpt-x', inputTokens: 100, outputTokens: 50, cacheReadTokens: 10, reasoningTokens: 5 } }]);
-    (command as { events: { pricing?: unknown }[] }).events[0]!.pricing = { costUsd: 0.25, source: 'price-table' };
+    (command as { events: { pricing?: unknown }[] }).events[0]!.pricing = { costUsd: 0.25, source: 'CONFIGURED' };
     const state = given(start(), startRun(), command);
     expect(view(state).usage).toEqual({
       requests: 1,
@@ -207,6 +207,9 @@ describe('AppendRunEvents: every run event type', () => {
       totalTokens: 160,
       costUsd: 0.25,
       unpricedRequests: 0,
+      reportedCostRequests: 0,
+      configuredCostRequests: 1,
+      priceTableCostRequests: 0,
     });
   });
 

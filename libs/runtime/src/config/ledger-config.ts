@@ -49,6 +49,10 @@ export class LedgerEnvironment {
   @IsString()
   LEDGER_MODEL_PRICES?: string;
 
+  /** The maintained price table behind LEDGER_MODEL_PRICES: "genai-prices" (@pydantic/genai-prices) or "none". */
+  @IsIn(['genai-prices', 'none'], { message: 'LEDGER_PRICE_TABLE must be genai-prices or none' })
+  LEDGER_PRICE_TABLE = 'genai-prices';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -90,6 +94,8 @@ export interface LedgerConfig {
   /** Keys given by configuration; null means none were configured (the embedded default makes a dev key). */
   apiKeys: ApiKeyEntry[] | null;
   modelPrices: PriceTable;
+  /** The maintained price table consulted when neither the reporter nor LEDGER_MODEL_PRICES price a model. */
+  priceTable: 'genai-prices' | null;
   windows: { chatActiveSeconds: number; recentSeconds: number };
   readYourWritesTimeoutMs: number;
   logLevel: string;
@@ -177,6 +183,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     mongodbUrl: env.MONGODB_URL ?? null,
     apiKeys: parseApiKeys(env),
     modelPrices: parsePrices(env.LEDGER_MODEL_PRICES),
+    priceTable: env.LEDGER_PRICE_TABLE === 'none' ? null : 'genai-prices',
     windows: { chatActiveSeconds: env.CHAT_ACTIVE_WINDOW_SECONDS, recentSeconds: env.RECENT_WINDOW_SECONDS },
     readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,

@@ -17,6 +17,7 @@ export function toStartRun(actor: Actor, input: StartRunInput, at: string): Star
     eventId: deterministicUuid(input.sessionId, 'RunStarted', runId),
     runId,
     model: input.model,
+    agentName: input.agentName,
     input: (input.input ?? null) as never,
   };
 }

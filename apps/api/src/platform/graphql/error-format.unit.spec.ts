@@ -20,6 +20,7 @@ import { DuplicateKeyError, ReadStoreError, ReadStoreUnavailableError } from '@l
 import { UnsupportedValue } from '../../../../../libs/read-store/src/memory/fast-group';
 import { RedactionError } from '@ledger/redaction';
 import { ConfigError } from '@ledger/runtime';
+import { OtlpDecodeError } from '../../otlp-ingest/otlp-codec';
 import { projectRoot } from './schema';
 import { formatError } from './error-format';
 
@@ -48,6 +49,7 @@ const ERRORS: Record<string, { error: Error; code: ErrorCode }> = {
   ProjectorRefusal: { error: new ProjectorRefusal('CONFLICT', 'a rebuild of runs is already under way'), code: 'CONFLICT' },
   RedactionError: { error: new RedactionError('value input contains a reference cycle'), code: 'BAD_USER_INPUT' },
   ConfigError: { error: new ConfigError('PORT must be a number'), code: 'INTERNAL' },
+  OtlpDecodeError: { error: new OtlpDecodeError('the body is not an OTLP protobuf ExportTraceServiceRequest'), code: 'BAD_USER_INPUT' },
 };
 
 function sourceFiles(dir: string): string[] {

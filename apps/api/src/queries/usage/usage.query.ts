@@ -65,7 +65,7 @@ export class UsageQuery {
       }
     }
     const sums = Object.fromEntries(
-      ['requests', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'costUsd', 'unpricedRequests'].map(
+      ['requests', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'costUsd', 'unpricedRequests', 'reportedCostRequests', 'configuredCostRequests', 'priceTableCostRequests'].map(
         (field) => [field, { $sum: `$usage.${field}` }],
       ),
     );
