@@ -83,6 +83,7 @@ export const consoleScenario: Scenario = {
       const { startSession } = await ingest.request<{ startSession: { id: string } }>(START, { input: { kind: 'CHAT', title: 'console bench chat' } });
       const id = startSession.id;
       const latencies: number[] = [];
+      const appendRoundTrips: number[] = [];
       for (let i = 1; i <= LIVE_CHANGES + 2; i += 1) {
         const expected = `${i} message`;
         await page.evaluate(
@@ -105,18 +106,23 @@ export const consoleScenario: Scenario = {
         );
         const sent = Date.now();
         await ingest.request(APPEND, { input: { sessionId: id, events: [{ type: 'MESSAGE', data: { role: 'user', text: `message ${i}` } }] } });
+        const answered = Date.now();
         await page.waitForFunction(() => typeof (globalThis as any).__shown === 'number', undefined, { timeout: 10_000 });
         const shown = await page.evaluate(() => (globalThis as any).__shown as number);
-        if (i > 2) latencies.push(shown - sent); // the first two warm the path
+        if (i > 2) {
+          // the first two warm the path
+          latencies.push(shown - sent);
+          appendRoundTrips.push(answered - sent);
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
       ingest.close();
 
       const scale = `${fmt(sessions)} sessions`;
-      ctx.detail('10', { jsBytes, commandCenter, sessionsList, latencies });
+      ctx.detail('10', { jsBytes, commandCenter, sessionsList, latencies, appendRoundTrips });
       ctx.add(row({ scenario: '10', figure: `console: Command Center first meaningful paint p50 / p95 (${scale})`, value: percentile(commandCenter, 95), unit: 'ms', target: { op: '<=', value: 1000, label: '< 1 s' }, note: `p50 ${percentile(commandCenter, 50).toFixed(0)} ms over ${LOADS} loads` }));
       ctx.add(row({ scenario: '10', figure: `console: Sessions list first page painted p50 / p95 (${scale})`, value: percentile(sessionsList, 95), unit: 'ms', target: { op: '<=', value: 1000, label: '< 1 s' }, note: `p50 ${percentile(sessionsList, 50).toFixed(0)} ms over ${LOADS} loads` }));
-      ctx.add(row({ scenario: '10', figure: 'console: live change on screen after its append, p95', value: percentile(latencies, 95), unit: 'ms', target: { op: '<=', value: 100, label: '<= 100 ms' }, note: `p50 ${percentile(latencies, 50).toFixed(0)} ms over ${latencies.length} appends (append request sent -> row repainted)` }));
+      ctx.add(row({ scenario: '10', figure: 'console: live change on screen after its append, p95', value: percentile(latencies, 95), unit: 'ms', target: { op: '<=', value: 100, label: '<= 100 ms' }, note: `p50 ${percentile(latencies, 50).toFixed(0)} ms over ${latencies.length} appends (append request sent -> row repainted); the append's own round trip (read-your-writes included) p50 ${percentile(appendRoundTrips, 50).toFixed(0)} / p95 ${percentile(appendRoundTrips, 95).toFixed(0)} ms` }));
       ctx.add(row({ scenario: '10', figure: 'console: JavaScript loaded on first load, gzipped', value: jsBytes / 1024, unit: 'KiB', target: { op: '<=', value: 350, label: '< 350 KB' } }));
     } finally {
       await browser.close();

@@ -32,6 +32,7 @@ const CommandCenterChanges = graphql(`
 `);
 
 const LIMIT = 100;
+const COUNTS_INTERVAL_MS = 1_000;
 
 type Change = { section: 'ACTIVE_NOW' | 'RECENT' | 'GONE'; session: SessionSummaryFragment };
 
@@ -64,6 +65,8 @@ export function CommandCenterPage() {
   const [sections, setSections] = useState<Sections | null>(null);
   const early = useRef<Change[]>([]);
   const countsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const countsReadAt = useRef(0);
+  useEffect(() => () => void (countsTimer.current && clearTimeout(countsTimer.current)), []);
   const { pinned, toggle } = usePins();
   const { resolve, busy } = useResolveCheckpoint();
   const [actionError, setActionError] = useState<string | null>(null);
@@ -86,9 +89,16 @@ export function CommandCenterPage() {
       }
       return applyChange(current, change);
     });
-    // Counts are the server's: re-read them once a burst of changes has passed.
-    if (countsTimer.current) clearTimeout(countsTimer.current);
-    countsTimer.current = setTimeout(() => refetchCounts({ requestPolicy: 'network-only' }), 150);
+    // Counts are the server's: re-read them after a change, at most once a second, so a busy
+    // organization does not turn every change into a count over all its sessions.
+    if (!countsTimer.current) {
+      const wait = Math.max(150, COUNTS_INTERVAL_MS - (Date.now() - countsReadAt.current));
+      countsTimer.current = setTimeout(() => {
+        countsTimer.current = null;
+        countsReadAt.current = Date.now();
+        refetchCounts({ requestPolicy: 'network-only' });
+      }, wait);
+    }
     return null;
   });
 
