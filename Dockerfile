@@ -1,4 +1,5 @@
 # Builds the api, the projector and the CLI into one image; the compose file picks the entry point.
+# .dockerignore keeps the host's node_modules, dist, data, keys and .env files out of `COPY . .`.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -10,11 +11,14 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+ENV DATA_DIR=/app/data
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The api serves the public contract from the repo's copy.
 COPY --from=build /app/contract ./contract
 COPY package.json ./
+# The process runs as node and writes under DATA_DIR (the embedded store's file, the dev key).
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 4000
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -102,6 +102,9 @@ export class ServerProcess {
       DATA_DIR: options.dataDir,
       LEDGER_API_KEYS: JSON.stringify(options.keys),
       LOG_LEVEL: 'warn',
+      // The bench measures throughput: the per-key request budgets would cap it.
+      RATE_LIMIT_INGEST: '0',
+      RATE_LIMIT_READ: '0',
       ...options.env,
     });
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {

@@ -1,5 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LedgerErrorFilter } from './edge/ledger-error.filter';
+import { loggingModule } from './edge/logging/logging.module';
+import { RateLimitGuard } from './edge/rate-limit/rate-limit.guard';
 import { CommandsModule } from './commands/commands.module';
 import { ConsoleModule } from './console/console.module';
 import { OtlpIngestModule } from './otlp-ingest/otlp-ingest.module';
@@ -24,6 +29,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        loggingModule(config),
+        ThrottlerModule.forRoot({
+          throttlers: [
+            { name: 'ingest', ttl: config.rateLimits.windowMs, limit: config.rateLimits.ingest },
+            { name: 'read', ttl: config.rateLimits.windowMs, limit: config.rateLimits.read },
+          ],
+        }),
         ClockModule,
         CqrsModule.forRoot(),
         StoresModule.forRoot({ role: 'api', connect }),
@@ -39,6 +51,12 @@ export class AppModule {
         TimelineModule,
         ProjectionsModule,
         OtlpIngestModule,
+      ],
+      providers: [
+        // The HTTP edge: rate limits on every GraphQL root field and @RateLimited controller, and
+        // project errors answered by their contract code on plain HTTP.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_FILTER, useClass: LedgerErrorFilter },
       ],
     };
   }

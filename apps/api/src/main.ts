@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
@@ -7,10 +8,20 @@ import { AppModule } from './app.module';
 import { loadConfigOrExit } from '@ledger/runtime';
 import { consoleBanner } from './console/console.module';
 import { DEV_KEY_FILE } from './platform/auth/api-keys';
+import { applyHttpEdge } from './edge/http-edge';
 import { OTLP_TRACES_PATH, otlpBodyErrors, otlpBodyParser } from './otlp-ingest/otlp-body';
 
-/** A request body over the limit gets the contract's PAYLOAD_TOO_LARGE, in GraphQL's error shape. */
-function bodyErrors(error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction): void {
+const httpLogger = new Logger('http');
+
+/**
+ * A request body over the limit gets the contract's PAYLOAD_TOO_LARGE, in GraphQL's error shape.
+ * These answers leave before the per-request logger is reached, so they are logged here.
+ */
+function bodyErrors(error: { type?: string; status?: number; message?: string }, req: Request, res: Response, next: NextFunction): void {
+  if (error?.type === 'entity.too.large' || error?.type === 'entity.parse.failed') {
+    const status = error.type === 'entity.too.large' ? 413 : 400;
+    httpLogger.warn({ method: req.method, path: req.path, statusCode: status, errorCodes: [status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT'] }, `${req.method} ${req.path} ${status}`);
+  }
   if (error?.type === 'entity.too.large') {
     res.status(413).json({ errors: [{ message: 'the request body is over 4 MiB: send smaller batches', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
     return;
@@ -22,21 +33,14 @@ function bodyErrors(error: { type?: string; status?: number; message?: string },
   next(error);
 }
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** LOG_LEVEL in the usual names; Nest calls "info" "log". */
-function nestLogLevels(level: string): LogLevel[] | false {
-  if (level === 'silent') return false;
-  const index = LEVELS.indexOf((level === 'info' ? 'log' : level) as LogLevel);
-  return LEVELS.slice(0, index + 1);
-}
-
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit('agent-ledger');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: nestLogLevels(config.logLevel),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoLogger));
+  applyHttpEdge(app, config);
   app.use(OTLP_TRACES_PATH, otlpBodyParser(config.limits.maxRequestBytes), otlpBodyErrors(config.limits.maxRequestBytes));
   app.use(express.json({ limit: config.limits.maxRequestBytes }));
   app.use(bodyErrors);

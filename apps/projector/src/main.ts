@@ -14,6 +14,11 @@ async function bootstrap(): Promise<void> {
     process.stderr.write('agent-ledger projector: MONGODB_URL is required (the in-memory read store lives inside the api process)\n');
     process.exit(2);
   }
+  // Without it the projector would follow an empty SQLite file of its own container, silently.
+  if (!config.eventStoreUrl) {
+    process.stderr.write('agent-ledger projector: EVENTSTORE_URL is required (the embedded SQLite event store belongs to the api process)\n');
+    process.exit(2);
+  }
   @Module({ imports: [ConfigModule.forRoot(config), StoresModule.forRoot({ role: 'projector' })] })
   class ProjectorModule {}
   const app = await NestFactory.createApplicationContext(ProjectorModule);

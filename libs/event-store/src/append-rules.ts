@@ -1,7 +1,8 @@
 import { InvalidAppendError } from './errors';
 import type { EventToAppend, ExpectedRevision, ReadAllFilter, ReadAllOptions, ReadStreamOptions } from './event-store.port';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Lowercase only: EventStoreDB hands ids back in lowercase, so another spelling would not read back as given. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Checks both adapters make before touching their store, so a malformed call fails the same way
@@ -18,7 +19,9 @@ export function validateAppend(streamId: string, events: readonly EventToAppend[
   const seen = new Set<string>();
   for (const event of events) {
     // EventStoreDB stores ids as UUIDs and refuses anything else; the SQLite store refuses the same.
-    if (typeof event.id !== 'string' || !UUID.test(event.id)) throw new InvalidAppendError(`stream ${streamId}: event id "${event.id}" is not a UUID`);
+    if (typeof event.id !== 'string' || !UUID.test(event.id)) {
+      throw new InvalidAppendError(`stream ${streamId}: event id "${event.id}" is not a lowercase UUID`);
+    }
     if (seen.has(event.id)) throw new InvalidAppendError(`stream ${streamId}: event id ${event.id} appears twice in one batch`);
     seen.add(event.id);
     if (typeof event.type !== 'string' || event.type.length === 0 || event.type.startsWith('$')) {

@@ -40,6 +40,11 @@ export class CatchUpSubscription implements Subscription {
     this.live = true;
   }
 
+  /** The store fell behind the head again (EventStoreDB's "fell behind"): not live until it catches up. */
+  markBehind(): void {
+    this.live = false;
+  }
+
   /** Called once, on the first stop request (from `stop()`, the store's `close()`, or the end of the feed). */
   onStop(listener: () => void): void {
     if (this.stopRequested) listener();

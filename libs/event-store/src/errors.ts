@@ -9,7 +9,8 @@ import type { ExpectedRevision } from './event-store.port';
 
 /**
  * The stream was not where the append expected it, or the batch's ids are already stored at a
- * different place in the stream. Re-read the stream and decide again.
+ * different place in the stream. Re-read the stream and decide again. (Which ids are stored is
+ * not said: EventStoreDB's answer carries only the revisions.)
  */
 export class WrongExpectedRevisionError extends Error implements CodedError {
   readonly code = 'CONFLICT' as const;
@@ -20,14 +21,8 @@ export class WrongExpectedRevisionError extends Error implements CodedError {
     readonly expected: ExpectedRevision,
     /** The stream's revision when the append was refused; -1 when the stream does not exist. */
     readonly actual: number,
-    /** Ids of the batch already stored elsewhere in the stream; empty for a plain revision mismatch. */
-    readonly storedEventIds: readonly string[] = [],
   ) {
-    super(
-      storedEventIds.length === 0
-        ? `stream ${streamId}: expected revision ${String(expected)}, but it is at ${actual}`
-        : `stream ${streamId}: event ids ${storedEventIds.join(', ')} are already stored, but not as this batch at expected revision ${String(expected)} (stream is at ${actual})`,
-    );
+    super(`stream ${streamId}: expected revision ${String(expected)}, but it is at ${actual}`);
     this.name = 'WrongExpectedRevisionError';
   }
 }
@@ -35,7 +30,7 @@ export class WrongExpectedRevisionError extends Error implements CodedError {
 /** The store could not be reached or refused to work (closed, locked, disk full, server down). */
 export class EventStoreUnavailableError extends Error implements CodedError {
   readonly code = 'UNAVAILABLE' as const;
-  readonly publicMessage = 'a store is unreachable; retry with the same ids';
+  readonly publicMessage = 'the event store could not be reached or written (disk full, read-only, locked or down); nothing was stored: safe to retry with the same ids';
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

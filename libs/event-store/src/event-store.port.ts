@@ -1,8 +1,9 @@
 /**
  * The EventStore port. Its semantics are EventStoreDB's, so code above it cannot tell the
  * adapters apart: revisions start at 0, expected revision any / no_stream / stream_exists /
- * exact, idempotent append by event id, a global position that only grows, and a catch-up
- * subscription that replays from a position and then goes live with no gap and no duplicate.
+ * exact, a retried append stored once (see EventToAppend.id for exactly when), a global position
+ * that only grows, and a catch-up subscription that replays from a position and then goes live
+ * with no gap and no duplicate.
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -35,7 +36,20 @@ export interface EventMetadata {
 }
 
 export interface EventToAppend {
-  /** A UUID. Appending the same ids again is accepted and stored once. */
+  /**
+   * A lowercase UUID (EventStoreDB hands ids back in lowercase, so any other spelling would not
+   * read back as given; both adapters refuse it).
+   *
+   * Idempotency, as both adapters keep it: the same batch appended again at the expected revision
+   * it was first appended at (`no_stream`, or that exact revision) is accepted, stored once, and
+   * answers the original result, even after a restart and later appends. A batch whose ids are
+   * stored but not as that batch at that revision is a WrongExpectedRevisionError.
+   *
+   * With `any` or `stream_exists` a retry may be stored a second time: EventStoreDB recognises it
+   * only from a cache of recent ids that a restart empties. Do not rely on it. Exactly-once for a
+   * client's retries is the command handler's job: it reads the session, drops the events whose
+   * ids are stored, and appends the rest at the exact revision it read.
+   */
   id: string;
   type: string;
   data: JsonObject;
@@ -105,8 +119,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Revision of the stream's last event, or -1 when the stream does not exist. */
   streamRevision(streamId: string): Promise<number>;
-  /** Position of the last event in the store, or START_POSITION when it is empty. */
-  headPosition(): Promise<Position>;
+  /**
+   * Position of the last event in the store, or START_POSITION when it is empty. With a filter,
+   * the last event in those streams: the head a subscription with that filter can reach.
+   */
+  headPosition(filter?: ReadAllFilter): Promise<Position>;
   subscribeToAll(handler: EventHandler, options?: SubscribeToAllOptions): Subscription;
   close(): Promise<void>;
 }

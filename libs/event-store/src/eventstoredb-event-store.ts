@@ -33,6 +33,7 @@ import {
   type ExpectedRevision,
   type JsonObject,
   type Position,
+  type ReadAllFilter,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -43,6 +44,8 @@ import {
 export interface EventStoreDbEventStoreOptions {
   /** Events per request when `readAll` and `headPosition` page through `$all`. */
   readPageSize?: number;
+  /** One line for each event left out of `$all` because it is not JSON (default: stderr). */
+  onSkippedEvent?: (line: string) => void;
 }
 
 /**
@@ -56,6 +59,8 @@ export class EventStoreDbEventStore implements EventStore {
   private closed = false;
   private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly readPageSize: number;
+  private readonly onSkippedEvent: (line: string) => void;
+  private skipped = 0;
 
   /** Takes ownership of the client: `close()` disposes it. */
   constructor(
@@ -63,6 +68,12 @@ export class EventStoreDbEventStore implements EventStore {
     options: EventStoreDbEventStoreOptions = {},
   ) {
     this.readPageSize = Math.max(2, options.readPageSize ?? 500);
+    this.onSkippedEvent = options.onSkippedEvent ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  /** Events of `$all` left out because they are not JSON (another writer's binary events). */
+  get skippedEvents(): number {
+    return this.skipped;
   }
 
   /** The client connects lazily; an unreachable server surfaces on the first call as EventStoreUnavailableError. */
@@ -144,7 +155,9 @@ export class EventStoreDbEventStore implements EventStore {
           if (comparePositions(position, cursor) <= 0) continue;
           cursor = position;
           if (isSystemEvent(event) || !matchesPrefixes(event.streamId, prefixes)) continue;
-          events.push(toRecordedEvent(event));
+          const recorded = this.fromAll(event);
+          if (!recorded) continue;
+          events.push(recorded);
           if (events.length === limit) {
             await page.cancel();
             return events;
@@ -170,9 +183,14 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  /** The last non-system event: system events are never delivered, so a head among them would never be reached. */
-  async headPosition(): Promise<Position> {
+  /**
+   * The last event that a subscription with the same filter would deliver: not a system event,
+   * JSON, and in the given streams, so a head that only another stream (or a skipped event)
+   * moved past is still reached.
+   */
+  async headPosition(filter: ReadAllFilter = {}): Promise<Position> {
     this.assertOpen('headPosition');
+    const prefixes = streamPrefixesOf(filter);
     let from: ReadPosition = END;
     let cursor: Position | null = null;
     try {
@@ -190,7 +208,7 @@ export class EventStoreDbEventStore implements EventStore {
           const position = toPosition(event.position);
           if (cursor && comparePositions(position, cursor) >= 0) continue;
           cursor = position;
-          if (!isSystemEvent(event)) {
+          if (!isSystemEvent(event) && hasJsonBody(event) && matchesPrefixes(event.streamId, prefixes)) {
             await page.cancel();
             return position;
           }
@@ -250,6 +268,11 @@ export class EventStoreDbEventStore implements EventStore {
       liveAfter ??= pulled + stream.readableLength;
       markLiveWhenReached();
     });
+    // The server tells when a live subscription could not keep up and went back to reading history.
+    stream.on('fellBehind', () => {
+      liveAfter = null;
+      subscription.markBehind();
+    });
     // Cancelling the call ends the gRPC stream without ending this one, so destroy it as well:
     // that is what wakes an iterator waiting for the next live event.
     subscription.onStop(() => {
@@ -280,10 +303,9 @@ export class EventStoreDbEventStore implements EventStore {
         pulled += 1;
         if (subscription.isStopping) return;
         const event = next.value.event;
-        if (event && !isSystemEvent(event) && matchesPrefixes(event.streamId, prefixes)) {
-          // The handler's own error ends the subscription as it is: it is not the store's failure.
-          await subscription.deliver(toRecordedEvent(event));
-        }
+        const recorded = event && !isSystemEvent(event) && matchesPrefixes(event.streamId, prefixes) ? this.fromAll(event) : null;
+        // The handler's own error ends the subscription as it is: it is not the store's failure.
+        if (recorded) await subscription.deliver(recorded);
         settled += 1;
         markLiveWhenReached();
       }
@@ -294,6 +316,20 @@ export class EventStoreDbEventStore implements EventStore {
     }
     // A subscription has no natural end: the server dropped it, and the caller should resubscribe.
     if (endedByServer) throw new EventStoreUnavailableError('EventStoreDB ended the $all subscription');
+  }
+
+  /**
+   * An event of `$all` in the port's shape, or null for one that is not JSON: left out with one
+   * line and counted, so one foreign binary event cannot fail every resubscription for ever.
+   */
+  private fromAll(event: EsdbRecordedEvent): RecordedEvent | null {
+    if (hasJsonBody(event)) return toRecordedEvent(event);
+    this.skipped += 1;
+    const at = event.position ? `${event.position.commit}/${event.position.prepare}` : 'unknown';
+    this.onSkippedEvent(
+      `EventStoreDB: skipped event ${event.id} (${event.type}) in ${event.streamId} at ${at}: not JSON data with JSON metadata; ${this.skipped} skipped so far`,
+    );
+    return null;
   }
 
   private async positionAt(streamId: string, revision: number): Promise<Position> {
@@ -363,8 +399,12 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
 
+function hasJsonBody(event: EsdbRecordedEvent): boolean {
+  return event.isJson && isJsonObject(event.data) && isJsonObject(event.metadata);
+}
+
 function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
-  if (!event.isJson || !isJsonObject(event.data) || !isJsonObject(event.metadata)) {
+  if (!hasJsonBody(event)) {
     throw new EventStoreUnavailableError(`event ${event.id} in ${event.streamId} is not JSON data with JSON metadata`);
   }
   if (!event.position) {
@@ -418,8 +458,11 @@ function translate(error: unknown, action: string, expected?: ExpectedRevision):
       case ErrorType.UNSUPPORTED:
         return new EventStoreUnavailableError(`EventStoreDB ${action} failed (${error.type}): ${error.message}`, { cause: error });
       default: {
+        // The client's CommandError union leaves out NotFoundError (a gRPC NOT_FOUND), which its
+        // convertToCommandError does create; so would any type a newer client adds.
         const _never: never = error;
-        return _never;
+        const unlisted = _never as Error & { type?: unknown };
+        return new EventStoreUnavailableError(`EventStoreDB ${action} failed (${String(unlisted.type)}): ${unlisted.message}`, { cause: unlisted });
       }
     }
   }

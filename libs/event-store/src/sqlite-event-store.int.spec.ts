@@ -124,18 +124,30 @@ describe('SqliteEventStore', () => {
     expect(await store.append('session-prefix', [b!, c!], 0)).toEqual({ nextRevision: 2, position: stored[2]!.position });
   });
 
-  it('refuses ids stored elsewhere in the stream, naming them, even when the expected revision matches', async () => {
+  it('refuses ids stored elsewhere in the stream, even when the expected revision matches', async () => {
     const store = open();
     const [a] = events(1);
     await store.append('session-dup', [a!], 'no_stream');
     // EventStoreDB would store `a` a second time here; this store keeps ids unique per stream.
     const sameAtNextRevision = await store.append('session-dup', [a!], 0).catch((error: unknown) => error);
     expect(sameAtNextRevision).toBeInstanceOf(WrongExpectedRevisionError);
-    expect(sameAtNextRevision).toMatchObject({ actual: 0, storedEventIds: [a!.id] });
+    expect(sameAtNextRevision).toMatchObject({ actual: 0 });
     const [x] = events(1);
     const laterIdStored = await store.append('session-dup', [x!, a!], 'any').catch((error: unknown) => error);
-    expect(laterIdStored).toMatchObject({ name: 'WrongExpectedRevisionError', actual: 0, storedEventIds: [a!.id] });
+    expect(laterIdStored).toMatchObject({ name: 'WrongExpectedRevisionError', actual: 0 });
     expect(await store.readStream('session-dup')).toHaveLength(1);
+  });
+
+  // Beyond the port (which promises this only at the original expected revision): this store
+  // also recognises a retry under 'any', and refuses a batch whose ids are partly stored.
+  it("stores a batch appended twice with 'any' once, and refuses one whose ids are only partly stored", async () => {
+    const store = open();
+    const batch = events(3);
+    const original = await store.append('session-any', batch, 'any');
+    expect(await store.append('session-any', batch, 'any')).toEqual(original);
+    const [c] = events(1);
+    await expect(store.append('session-any', [batch[2]!, c!], 'any')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await store.readStream('session-any')).toHaveLength(3);
   });
 
   it('stops running subscriptions on close and refuses new ones', async () => {

@@ -13,6 +13,7 @@ import {
   type ExpectedRevision,
   type JsonObject,
   type Position,
+  type ReadAllFilter,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -128,6 +129,7 @@ export class SqliteEventStore implements EventStore {
   private readonly wakeups = new Set<Wakeup>();
   private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly readAllByPrefixCount = new Map<number, Database.Statement<unknown[], EventRow>>();
+  private readonly headByPrefixCount = new Map<number, Database.Statement<string[], number>>();
 
   private readonly statements: {
     streamRevision: Database.Statement<[string], number>;
@@ -213,9 +215,23 @@ export class SqliteEventStore implements EventStore {
     return this.guard('streamRevision', () => this.statements.streamRevision.get(streamId) ?? -1);
   }
 
-  async headPosition(): Promise<Position> {
-    const head = this.guard('headPosition', () => this.statements.head.get());
+  async headPosition(filter: ReadAllFilter = {}): Promise<Position> {
+    const prefixes = streamPrefixesOf(filter);
+    // The last matching row, newest first: the filter is the readAll one, scanning back from the end.
+    const head = this.guard('headPosition', () =>
+      prefixes ? this.selectLastPosition(prefixes) : this.statements.head.get(),
+    );
     return head === null || head === undefined ? START_POSITION : positionOf(head);
+  }
+
+  private selectLastPosition(prefixes: string[]): number | undefined {
+    let statement = this.headByPrefixCount.get(prefixes.length);
+    if (!statement) {
+      const filter = prefixes.map(() => 'instr(stream_id, ?) = 1').join(' OR ');
+      statement = this.db.prepare<string[], number>(`SELECT position FROM events WHERE ${filter} ORDER BY position DESC LIMIT 1`).pluck();
+      this.headByPrefixCount.set(prefixes.length, statement);
+    }
+    return statement.get(...prefixes);
   }
 
   subscribeToAll(handler: EventHandler, options: SubscribeToAllOptions = {}): Subscription {
@@ -272,7 +288,7 @@ export class SqliteEventStore implements EventStore {
         if (isUniqueViolation(error)) {
           // Decided by looking, not by the wording of SQLite's message: which of these ids are stored?
           const stored = this.storedIds(streamId, events, current);
-          if (stored.length > 0) throw new WrongExpectedRevisionError(streamId, expected, current, stored);
+          if (stored.length > 0) throw new WrongExpectedRevisionError(streamId, expected, current);
         }
         throw error;
       }
@@ -301,7 +317,7 @@ export class SqliteEventStore implements EventStore {
     if (sameRun && idempotentAt(expected, firstRevision)) {
       return { written: false, nextRevision: firstRevision + events.length - 1, position: run[run.length - 1]!.position };
     }
-    throw new WrongExpectedRevisionError(streamId, expected, current, this.storedIds(streamId, events, current));
+    throw new WrongExpectedRevisionError(streamId, expected, current);
   }
 
   private storedIds(streamId: string, events: EventToAppend[], current: number): string[] {

@@ -10,8 +10,11 @@ export interface ChangeFeed {
   publish(change: ReadModelChange): void;
   /** A change of this process's own making that no write carries (time passing), for its own listeners. */
   announce(change: ReadModelChange): void;
-  /** Returns the function that stops listening. */
-  subscribe(listener: (change: ReadModelChange) => void): () => void;
+  /**
+   * Returns the function that stops listening. `onResync` is called when the feed may have missed
+   * changes (it lost its place in MongoDB's history): re-read what the listener shows.
+   */
+  subscribe(listener: (change: ReadModelChange) => void, onResync?: () => void): () => void;
 }
 
 export const CHANGE_FEED = Symbol('CHANGE_FEED');
@@ -27,6 +30,7 @@ export class InProcessChangeFeed implements ChangeFeed {
     this.publish(change);
   }
 
+  /** In one process nothing is ever missed, so there is never a resync. */
   subscribe(listener: (change: ReadModelChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -244,9 +244,14 @@ export class ProjectionEngine implements Projections {
     return reached.every(Boolean);
   }
 
+  /** The last event a projection will see: events of other streams never move a projection's position. */
+  private projectedHead(): Promise<Position> {
+    return this.store.headPosition({ streamPrefixes: PROJECTED_STREAMS });
+  }
+
   /** Resolves once every projection has applied everything in the store at the time of the call. */
   async waitForHead(timeoutMs: number): Promise<boolean> {
-    const head = await this.store.headPosition();
+    const head = await this.projectedHead();
     return this.waitFor(head, timeoutMs);
   }
 
@@ -282,14 +287,14 @@ export class ProjectionEngine implements Projections {
   }
 
   async statuses(now = Date.now()): Promise<ProjectionStatusView[]> {
-    const head = await this.store.headPosition();
+    const head = await this.projectedHead();
     const views: ProjectionStatusView[] = [];
     for (const slot of this.slots.values()) views.push(await this.statusOf(slot, head, now));
     return views;
   }
 
   async status(name: string, now = Date.now()): Promise<ProjectionStatusView> {
-    return this.statusOf(this.slot(name), await this.store.headPosition(), now);
+    return this.statusOf(this.slot(name), await this.projectedHead(), now);
   }
 
   /**
@@ -305,7 +310,7 @@ export class ProjectionEngine implements Projections {
     await this.claimWork(name, slot.projection.collections.map((spec) => versionedName(spec.name, version)));
     await this.readStore.collection(CHECKPOINTS).deleteMany({ _id: `${name}@v${version}` });
     const runner = this.runnerFor(slot.projection, version, null, { initialState: 'REBUILDING' });
-    const target = await this.store.headPosition();
+    const target = await this.projectedHead();
     const rebuild = { runner, version, target, done: Promise.resolve(null as unknown as ProjectionStatusView) };
     slot.rebuild = rebuild;
     rebuild.done = (async () => {
@@ -339,7 +344,7 @@ export class ProjectionEngine implements Projections {
         // writes both move; once the new version has been live a while it is at most a few events
         // behind, which it applies within milliseconds, and waiters move over to it at the swap.
         if (comparePositions(runner.position, slot.runner.position) >= 0) break;
-        if (comparePositions(runner.position, await this.store.headPosition()) >= 0) break;
+        if (comparePositions(runner.position, await this.projectedHead()) >= 0) break;
         if (Date.now() - liveSince > SWAP_GRACE_MS) break;
       }
       await new Promise((resolve) => setTimeout(resolve, SWAP_CHECK_MS));
@@ -396,7 +401,7 @@ export class ProjectionEngine implements Projections {
    */
   async verify(name: string): Promise<ProjectionVerificationView> {
     const slot = this.slot(name);
-    await slot.runner.waitFor(await this.store.headPosition(), 30_000);
+    await slot.runner.waitFor(await this.projectedHead(), 30_000);
     const live = await this.liveDigests(slot);
     const nonce = randomBytes(6).toString('hex');
     const physical = (logical: string) => `${logical}_verify_${nonce}`;

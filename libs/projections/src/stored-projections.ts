@@ -102,11 +102,12 @@ export class StoredProjections implements Projections {
   }
 
   async waitForHead(timeoutMs: number): Promise<boolean> {
-    return this.waitFor(await this.store.headPosition(), timeoutMs);
+    return this.waitFor(await this.store.headPosition({ streamPrefixes: PROJECTED_STREAMS }), timeoutMs);
   }
 
   async statuses(now = Date.now()): Promise<ProjectionStatusView[]> {
-    const head = await this.store.headPosition();
+    // The head of the projected streams: another stream written last is never applied.
+    const head = await this.store.headPosition({ streamPrefixes: PROJECTED_STREAMS });
     const checkpoints = await this.readStore.collection<CheckpointDocument>(CHECKPOINTS).find({});
     const byId = new Map(checkpoints.map((document) => [document._id, document]));
     const views: ProjectionStatusView[] = [];

@@ -22,7 +22,7 @@ export class ReadStoreError extends Error implements CodedError {
 /** The store cannot be reached (network, server selection, primary stepped down, client closed). */
 export class ReadStoreUnavailableError extends ReadStoreError {
   override readonly code: ErrorCode = 'UNAVAILABLE';
-  readonly publicMessage = 'a store is unreachable; retry with the same ids';
+  readonly publicMessage = 'the read store could not be reached or written; nothing was lost: safe to retry with the same ids';
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  BSON,
   MongoBulkWriteError,
   MongoClient,
   MongoClientClosedError,
@@ -11,13 +12,16 @@ import {
   MongoServerSelectionError,
   MongoStalePrimaryError,
   MongoTopologyClosedError,
+  MongoWriteConcernError,
   ObjectId,
   type AnyBulkWriteOperation,
   type BulkWriteResult as DriverBulkWriteResult,
+  type ChangeStream,
+  type ChangeStreamOptions,
   type Collection,
   type Db,
   type Document as DriverDocument,
-  type MongoClientOptions,
+  type IndexDescription,
 } from 'mongodb';
 import { DuplicateKeyError, ReadStoreError, ReadStoreUnavailableError } from './errors';
 import type {
@@ -58,6 +62,9 @@ const UNAVAILABLE_CODES: ReadonlySet<number> = new Set([
 
 function isUnavailable(error: MongoError): boolean {
   if (
+    // The write was applied on the primary but not acknowledged as the write concern asks: it may
+    // still roll back, so the caller must retry it (the guards make that harmless), not drop it.
+    error instanceof MongoWriteConcernError ||
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||
     error instanceof MongoNotConnectedError ||
@@ -87,15 +94,35 @@ function duplicateIndex(keyPattern: unknown, message: string | undefined): strin
  * server's wording (never a connection string); the driver error itself is not attached.
  */
 function translate(error: unknown, collection: string): Error {
-  if (error instanceof ReadStoreError || !(error instanceof MongoError)) return error as Error;
+  if (error instanceof ReadStoreError) return error;
+  // BSON's errors (a value it cannot encode, a response it cannot decode) are not MongoErrors.
+  if (BSON.BSONError.isBSONError(error)) {
+    return new ReadStoreError(`MongoDB could not encode or decode a document of ${collection}: ${error.message}`);
+  }
+  if (!(error instanceof MongoError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new ReadStoreError(`MongoDB operation on ${collection} failed: ${message}`);
+  }
   // A bulk write that failed for a non-write reason (a network error...) wraps the real error.
   const wrapped: unknown = error instanceof MongoBulkWriteError ? error.errorResponse : undefined;
   if (wrapped instanceof MongoError && wrapped !== error) return translate(wrapped, collection);
-  if (isUnavailable(error)) return new ReadStoreUnavailableError(`MongoDB is unavailable: ${error.message}`, numericCode(error));
+  if (isUnavailable(error) || hasWriteConcernError(error)) {
+    return new ReadStoreUnavailableError(`MongoDB is unavailable: ${error.message}`, numericCode(error));
+  }
   if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
     return new DuplicateKeyError(collection, duplicateIndex(error.keyPattern, error.errmsg ?? error.message));
   }
   return new ReadStoreError(`MongoDB rejected an operation on ${collection}: ${error.message}`, numericCode(error));
+}
+
+/**
+ * A bulk write's write-concern failure is not in its class: the driver throws a MongoBulkWriteError
+ * that carries it in `err` (alone) or only in its result (beside write errors, which take the
+ * error's message and code). See the driver's BulkOperationBase.handleWriteError.
+ */
+function hasWriteConcernError(error: MongoError): boolean {
+  if (!(error instanceof MongoBulkWriteError)) return false;
+  return error.err !== undefined || error.result?.getWriteConcernError?.() !== undefined;
 }
 
 function numericCode(error: MongoError): number | undefined {
@@ -139,24 +166,40 @@ function withStringId(filter: Filter, update: Update): Update {
 
 const NOTHING: UpdateResult = Object.freeze({ matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
 
+/** What a caller may tune at connect; everything else comes from the connection string. */
+export interface MongoConnectOptions {
+  serverSelectionTimeoutMS?: number;
+  appName?: string;
+}
+
 /**
  * The production read store: the official `mongodb` driver, one call per port method. Writes use
  * the driver's defaults (retryable writes, the connection's write concern).
  */
 export class MongoReadStore implements ReadStore {
+  private readonly changeStreams = new Set<ChangeStream>();
+  private closed = false;
+
   constructor(
     private readonly db: Db,
     /** Closed by close() when given: the store owns it (as with connect()). */
     private readonly ownedClient?: MongoClient,
   ) {}
 
-  /** The database, for what works on it as a whole (the change feed's change stream). */
-  database(): Db {
-    return this.db;
+  /**
+   * A change stream on the whole database, for the MongoDB change feed (the only reader of it).
+   * The store keeps it and closes it in close(), before the client.
+   */
+  watch(pipeline: DriverDocument[], options: ChangeStreamOptions): ChangeStream {
+    if (this.closed) throw new ReadStoreUnavailableError('the MongoDB read store is closed (watch)');
+    const stream = this.db.watch(pipeline, options);
+    this.changeStreams.add(stream);
+    stream.once('close', () => this.changeStreams.delete(stream));
+    return stream;
   }
 
   /** Connects with MongoClient; the database is `dbName`, else the one in the URL, else the driver's default. */
-  static async connect(url: string, dbName?: string, options: MongoClientOptions = {}): Promise<MongoReadStore> {
+  static async connect(url: string, dbName?: string, options: MongoConnectOptions = {}): Promise<MongoReadStore> {
     let client: MongoClient;
     try {
       client = new MongoClient(url, options);
@@ -203,6 +246,10 @@ export class MongoReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    const streams = [...this.changeStreams];
+    this.changeStreams.clear();
+    await Promise.allSettled(streams.map((stream) => stream.close()));
     if (this.ownedClient) await guarded('(close)', () => this.ownedClient!.close());
   }
 }
@@ -279,7 +326,8 @@ export class MongoReadCollection<T extends Document = Document> implements ReadC
           duplicateIndex(undefined, first.errmsg) === '_id_' &&
           failed !== undefined &&
           isUpsert(failed);
-        if (!guardedUpsert || error.err !== undefined) throw translate(error, this.name);
+        // A write-concern failure rides in the result beside the write errors: never skip past it.
+        if (!guardedUpsert || hasWriteConcernError(error)) throw translate(error, this.name);
         start += first.index + 1;
       }
     }
@@ -301,9 +349,7 @@ export class MongoReadCollection<T extends Document = Document> implements ReadC
       }
       return;
     }
-    await guarded(this.name, () =>
-      this.collection.createIndexes(indexes.map((index) => ({ key: index.keys, name: index.name, unique: index.unique === true ? true : undefined }))),
-    );
+    await guarded(this.name, () => this.collection.createIndexes(indexes.map(toIndexDescription)));
   }
 
   async drop(): Promise<void> {
@@ -314,6 +360,14 @@ export class MongoReadCollection<T extends Document = Document> implements ReadC
       throw translate(error, this.name);
     }
   }
+}
+
+/**
+ * Options that do not apply are left out, not sent as undefined: the driver serializes undefined
+ * as BSON null (ignoreUndefined is false by default), and the server refuses `unique: null`.
+ */
+export function toIndexDescription(index: IndexSpec): IndexDescription {
+  return { key: index.keys, ...(index.name !== undefined ? { name: index.name } : {}), ...(index.unique === true ? { unique: true } : {}) };
 }
 
 function isUpsert(operation: WriteOperation): boolean {

@@ -1,3 +1,4 @@
+import { AGENT_PROVIDER_RULES } from './agent-provider-rules';
 import { Finding } from './finding';
 
 /**
@@ -81,12 +82,15 @@ const SUPPLEMENTARY_RULES: readonly SupplementaryRule[] = [
   },
 ];
 
+/** The preset's gaps first, then the agent providers' keys and generic assignments. */
+const ALL_RULES: readonly SupplementaryRule[] = [...SUPPLEMENTARY_RULES, ...AGENT_PROVIDER_RULES];
+
 /** Rank offset so that every supplementary finding loses ties against the preset's (rank 0). */
 const RANK_BASE = 1;
 
 export function scanSupplementary(content: string): Finding[] {
   const findings: Finding[] = [];
-  SUPPLEMENTARY_RULES.forEach((rule, index) => {
+  ALL_RULES.forEach((rule, index) => {
     const pattern = rule.pattern;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(content); match !== null; match = pattern.exec(content)) {

@@ -31,7 +31,7 @@ export interface Stores {
  */
 export async function connectStores(config: LedgerConfig): Promise<Stores> {
   const eventStore = config.eventStoreUrl
-    ? await EventStoreDbEventStore.connect(config.eventStoreUrl)
+    ? await EventStoreDbEventStore.connect(config.eventStoreUrl, { onSkippedEvent: (line) => new Logger('EventStore').warn(line) })
     : (mkdirSync(config.dataDir, { recursive: true }), new SqliteEventStore(join(config.dataDir, EVENT_STORE_FILE)));
   const readStore = config.mongodbUrl ? await MongoReadStore.connect(config.mongodbUrl) : new MemoryReadStore();
   return { eventStore, readStore };
@@ -72,6 +72,7 @@ export class StoresModule implements OnApplicationShutdown {
     @Inject(STORES) private readonly stores: Stores,
     @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(PROJECTOR) private readonly projector: Projector | null,
+    @Inject(CHANGE_FEED) private readonly feed: ChangeFeed,
   ) {}
 
   static forRoot(options: StoresModuleOptions): DynamicModule {
@@ -87,7 +88,7 @@ export class StoresModule implements OnApplicationShutdown {
           // With MongoDB, a change stream on the read models reaches every replica; in memory, the process itself.
           useFactory: (readStore: ReadStore) =>
             readStore instanceof MongoReadStore
-              ? new MongoChangeFeed(readStore.database(), (error) => new Logger('ChangeFeed').warn(`change stream error, resuming: ${(error as Error).message}`))
+              ? new MongoChangeFeed(readStore, { onError: (error) => new Logger('ChangeFeed').warn(`change stream error, resuming: ${(error as Error).message}`) })
               : new InProcessChangeFeed(),
           inject: [READ_STORE],
         },
@@ -149,6 +150,7 @@ export class StoresModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.projector?.stop();
     await this.projections.stop();
+    if (this.feed instanceof MongoChangeFeed) await this.feed.close();
     await this.stores.readStore.close();
     await this.stores.eventStore.close();
     this.logger.log('stores closed');

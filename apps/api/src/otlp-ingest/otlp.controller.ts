@@ -1,10 +1,12 @@
-import { Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Logger, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { codedError } from '@ledger/domain';
 import { ApiKeyRegistry } from '../platform/auth/api-keys';
 import { decodeTraces, encodeExportResponse, encodeStatus, encodingOf, OtlpEncoding } from './otlp-codec';
 import { OTLP_TRACES_PATH } from './otlp-body';
 import { OtlpIngestService } from './otlp-ingest.service';
+import { RateLimited } from '../edge/rate-limit/rate-limit.guard';
+import { OtlpRateLimitFilter } from './otlp-rate-limit.filter';
 
 /** google.rpc.Code values used in the Status body of error answers. */
 const RPC = { INVALID_ARGUMENT: 3, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
@@ -18,6 +20,8 @@ const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
  * or a google.rpc.Status with a retry hint where a retry can succeed.
  */
 @Controller()
+@RateLimited('ingest')
+@UseFilters(OtlpRateLimitFilter)
 export class OtlpTracesController {
   private readonly logger = new Logger('OTLP');
 

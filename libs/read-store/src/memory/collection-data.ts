@@ -6,7 +6,7 @@ import { MemoryIndex, defaultIndexName, type IndexField } from './memory-index';
 import { AFTER_PREFIX, boundString, encodeComponent } from './key-encoding';
 import type { IndexCursor, Position } from './sorted-index';
 import { applyUpdate, upsertSeed } from './update';
-import { cloneForStorage, compareValues, generateId, isPlainObject, resolveForSort, sameValue, sortValue, splitPath } from './values';
+import { cloneForStorage, compareValues, generateId, isPlainObject, resolveForSort, sameValue, setOwn, sortValue, splitPath } from './values';
 
 export interface QueryOptions {
   sort?: SortSpec;
@@ -505,6 +505,6 @@ function sortDocuments(docs: Document[], sort: SortKey[]): Document[] {
 function withIdFirst(id: unknown, doc: Record<string, unknown>): Document {
   if (typeof id !== 'string') throw new ReadStoreError('_id must be a string in this store', 2);
   const out: Document = { _id: id };
-  for (const key in doc) if (key !== '_id') out[key] = doc[key];
+  for (const key of Object.keys(doc)) if (key !== '_id') setOwn(out, key, doc[key]);
   return out;
 }

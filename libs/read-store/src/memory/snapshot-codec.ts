@@ -1,5 +1,5 @@
 import { ReadStoreError } from '../errors';
-import { isPlainObject } from './values';
+import { isPlainObject, setOwn } from './values';
 
 /**
  * JSON for stored values, round-tripping what JSON alone cannot, in MongoDB Extended JSON's
@@ -16,9 +16,9 @@ export function encodeValue(value: unknown): unknown {
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     let dollar = false;
-    for (const key in value) {
+    for (const key of Object.keys(value)) {
       if (key.startsWith('$')) dollar = true;
-      out[key] = encodeValue(value[key]);
+      setOwn(out, key, encodeValue(value[key]));
     }
     return dollar ? { $literal: out } : out;
   }
@@ -53,6 +53,6 @@ export function decodeValue(value: unknown): unknown {
 
 function decodeObject(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) out[key] = decodeValue(record[key]);
+  for (const key of Object.keys(record)) setOwn(out, key, decodeValue(record[key]));
   return out;
 }

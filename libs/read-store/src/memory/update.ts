@@ -1,7 +1,7 @@
 import { Query, updateOne as mingoPipelineUpdate } from 'mingo';
 import { ReadStoreError } from '../errors';
 import type { Document, Filter, Update } from '../read-store.port';
-import { cloneForStorage, cloneValue, compareValues, getPath, isPlainObject, overlaps, sameValue, splitPath } from './values';
+import { cloneForStorage, cloneValue, compareValues, getPath, isPlainObject, overlaps, sameValue, setOwn, splitPath } from './values';
 
 /**
  * MongoDB update operators applied copy-on-write: the stored document is never touched; the
@@ -159,7 +159,7 @@ type Container = Record<string, unknown> | unknown[];
  */
 function shallowCopy(value: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const key in value) copy[key] = value[key];
+  for (const key of Object.keys(value)) setOwn(copy, key, value[key]);
   return copy;
 }
 

@@ -220,6 +220,16 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * `out[key] = value` with a JSON key `"__proto__"` would replace the copy's prototype instead of
+ * storing the key (and `for…in` would then list the client's object as inherited fields), so
+ * that one key is defined as an own property; the plain assignment stays on the hot path.
+ */
+export function setOwn(holder: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(holder, key, { value, writable: true, enumerable: true, configurable: true });
+  else holder[key] = value;
+}
+
+/**
  * A private copy of a value for storage. `undefined` becomes `null`, which is what the MongoDB
  * driver writes for it, so both adapters store the same document.
  */
@@ -234,7 +244,7 @@ export function cloneForStorage(value: unknown): unknown {
   }
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const key in value) out[key] = cloneForStorage(value[key]);
+    for (const key of Object.keys(value)) setOwn(out, key, cloneForStorage(value[key]));
     return out;
   }
   return cloneOther(value);
@@ -251,7 +261,7 @@ export function cloneValue<T>(value: T): T {
   }
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const key in value) out[key] = cloneValue(value[key]);
+    for (const key of Object.keys(value)) setOwn(out, key, cloneValue(value[key]));
     return out as T;
   }
   return cloneOther(value) as T;

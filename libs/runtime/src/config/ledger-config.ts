@@ -23,7 +23,7 @@ export class LedgerEnvironment {
 
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kurrent|kdb):\/\//, {
+  @Matches(/^(esdb|kurrentdb|kurrent|kdb)(\+discover)?:\/\//, {
     message: 'EVENTSTORE_URL must be an esdb:// or kurrentdb:// connection string',
   })
   EVENTSTORE_URL?: string;
@@ -77,6 +77,39 @@ export class LedgerEnvironment {
   @IsInt()
   @Min(1)
   SUBSCRIBER_BUFFER_SIZE = 1000;
+
+  /** The window both request budgets are counted over. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Mutations (and OTLP posts) per API key per window; 0 switches the budget off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_INGEST = 6000;
+
+  /** Queries and subscription starts per API key per window; 0 switches the budget off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_READ = 6000;
+
+  /** Subscriptions one API key may hold open at once, over all its connections. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAX_SUBSCRIPTIONS_PER_KEY = 100;
+
+  /** Comma-separated origins allowed to call the API from a browser; empty: no CORS headers at all. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s)://host[:port] origins',
+  })
+  CORS_ORIGINS?: string;
 }
 
 export interface ApiKeyEntry {
@@ -101,9 +134,18 @@ export interface LedgerConfig {
   logLevel: string;
   limits: { maxEventDataBytes: number; maxBatchEvents: number; maxRequestBytes: number };
   live: { subscriberBufferSize: number; timelinePollMs: number };
+  /** Requests per API key per window (0: no limit), and open subscriptions per key. */
+  rateLimits: { windowMs: number; ingest: number; read: number; maxSubscriptionsPerKey: number };
+  /** Origins a browser may call from; empty means CORS is off (no Access-Control headers). */
+  corsOrigins: string[];
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
+
+/** KurrentDB's schemes name the same connection string; @eventstore/db-client 6 parses only esdb:// and esdb+discover://. */
+function toEsdbScheme(url: string): string {
+  return url.replace(/^(kurrentdb|kurrent|kdb)(\+discover)?:\/\//, (_match, _scheme: string, discover?: string) => `esdb${discover ?? ''}://`);
+}
 
 /** A setting that stops the start; never reaches a client, as no request is served before config is valid. */
 export class ConfigError extends Error implements CodedError {
@@ -179,7 +221,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
   return {
     port: env.PORT,
     dataDir: resolve(env.DATA_DIR),
-    eventStoreUrl: env.EVENTSTORE_URL ?? null,
+    eventStoreUrl: env.EVENTSTORE_URL ? toEsdbScheme(env.EVENTSTORE_URL) : null,
     mongodbUrl: env.MONGODB_URL ?? null,
     apiKeys: parseApiKeys(env),
     modelPrices: parsePrices(env.LEDGER_MODEL_PRICES),
@@ -189,6 +231,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     logLevel: env.LOG_LEVEL,
     limits: { maxEventDataBytes: 64 * 1024, maxBatchEvents: 500, maxRequestBytes: 4 * 1024 * 1024 },
     live: { subscriberBufferSize: env.SUBSCRIBER_BUFFER_SIZE, timelinePollMs: 2000 },
+    rateLimits: {
+      windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      ingest: env.RATE_LIMIT_INGEST,
+      read: env.RATE_LIMIT_READ,
+      maxSubscriptionsPerKey: env.MAX_SUBSCRIPTIONS_PER_KEY,
+    },
+    corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((origin) => origin.trim()) : [],
   };
 }
 

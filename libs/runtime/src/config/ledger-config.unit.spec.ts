@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './ledger-config';
+import { EventStoreDBClient } from '@eventstore/db-client';
 
 describe('configuration, validated once at start', () => {
   it('has the documented defaults', () => {
@@ -51,5 +52,30 @@ describe('configuration, validated once at start', () => {
   ])('a bad value stops the start with one clear line: %j', (environment, message) => {
     expect(() => loadConfig(environment)).toThrow(ConfigError);
     expect(() => loadConfig(environment)).toThrow(message);
+  });
+});
+
+describe('EVENTSTORE_URL, as the EventStoreDB client parses it', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseConnectionString } = require('@eventstore/db-client/dist/Client/parseConnectionString') as {
+    parseConnectionString(text: string): { dnsDiscover: boolean; hosts: { address: string; port: number }[]; tls?: boolean };
+  };
+
+  it('is refused by the client in KurrentDB spelling, which is why the config rewrites it', () => {
+    expect(() => parseConnectionString('kurrentdb://eventstore:2113?tls=false')).toThrow(/esdb:\/\/ or esdb\+discover:\/\//);
+  });
+
+  it.each([
+    ['esdb://eventstore:2113?tls=false', false],
+    ['kurrentdb://eventstore:2113?tls=false', false],
+    ['kurrent://eventstore:2113?tls=false', false],
+    ['kdb://eventstore:2113?tls=false', false],
+    ['kurrentdb+discover://eventstore:2113?tls=false', true],
+    ['esdb+discover://eventstore:2113?tls=false', true],
+  ])('accepts %s in a form the client parses', (url, discover) => {
+    const { eventStoreUrl } = loadConfig({ EVENTSTORE_URL: url });
+    const parsed = parseConnectionString(eventStoreUrl!);
+    expect(parsed).toMatchObject({ dnsDiscover: discover, hosts: [{ address: 'eventstore', port: 2113 }], tls: false });
+    expect(() => EventStoreDBClient.connectionString(eventStoreUrl!)).not.toThrow();
   });
 });

@@ -1,7 +1,6 @@
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
 import { RUN_EVENT_TYPES } from '@ledger/domain';
-import { IsClientId, IsJsonObject, IsSessionId } from '../validation';
+import { IsClientId, IsJsonObject, IsSessionId, Nested } from '../validation';
 
 export class RunEventInput {
   @IsOptional() @IsClientId() id?: string | null;
@@ -14,6 +13,6 @@ export class AppendRunEventsInput {
   @IsSessionId() sessionId!: string;
   @IsOptional() @IsClientId() runId?: string | null;
   @IsOptional() @IsInt() @Min(-1) expectedSequence?: number | null;
-  @IsArray() @ArrayMinSize(1, { message: 'must hold at least one event' }) @ValidateNested({ each: true }) @Type(() => RunEventInput)
+  @IsArray() @ArrayMinSize(1, { message: 'must hold at least one event' }) @Nested(() => RunEventInput, { each: true })
   events!: RunEventInput[];
 }

@@ -1,10 +1,10 @@
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsClientId, IsSessionId } from '../validation';
+import { IsClientId, IsSessionId, JsonField } from '../validation';
 
 export class StartRunInput {
   @IsSessionId() sessionId!: string;
   @IsOptional() @IsClientId() runId?: string | null;
   @IsOptional() @IsString() @MaxLength(200) model?: string | null;
   @IsOptional() @IsString() @MaxLength(200) agentName?: string | null;
-  @IsOptional() input?: unknown;
+  @IsOptional() @JsonField() input?: unknown;
 }

@@ -1,7 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { PRINCIPAL_TYPES, SESSION_KINDS, SESSION_STATUSES } from '@ledger/domain';
-import { IsClientId, IsJsonObject, IsSessionId, Tags } from '../validation';
+import { IsClientId, IsJsonObject, IsSessionId, Nested, Tags } from '../validation';
 
 export class PrincipalInput {
   @IsIn(PRINCIPAL_TYPES) type!: string;
@@ -35,14 +34,14 @@ export class StartSessionInput {
   @IsOptional() @IsClientId() accountId?: string | null;
   @IsOptional() @IsString() @MaxLength(500) title?: string | null;
   @Tags() tags?: string[] | null;
-  @IsOptional() @ValidateNested() @Type(() => PrincipalInput) owner?: PrincipalInput | null;
-  @IsOptional() @ValidateNested() @Type(() => SessionSourceInput) source?: SessionSourceInput | null;
+  @IsOptional() @Nested(() => PrincipalInput) owner?: PrincipalInput | null;
+  @IsOptional() @Nested(() => SessionSourceInput) source?: SessionSourceInput | null;
   @IsOptional() @IsString() @MaxLength(200) initiative?: string | null;
   @IsOptional() @IsString() @MaxLength(200) flowId?: string | null;
   @IsOptional() @IsString() @MaxLength(200) model?: string | null;
   @IsOptional() @IsSessionId() parentSessionId?: string | null;
-  @IsOptional() @ValidateNested() @Type(() => SubagentInput) subagent?: SubagentInput | null;
-  @IsOptional() @ValidateNested() @Type(() => EnvironmentInput) environment?: EnvironmentInput | null;
+  @IsOptional() @Nested(() => SubagentInput) subagent?: SubagentInput | null;
+  @IsOptional() @Nested(() => EnvironmentInput) environment?: EnvironmentInput | null;
   @IsOptional() @IsInt() @Min(1) @Max(100_000) totalSteps?: number | null;
   @IsOptional() @IsInt() @Min(1) @Max(30 * 24 * 3600) idleTimeoutSeconds?: number | null;
   @IsOptional() @IsIn(SESSION_STATUSES) status?: (typeof SESSION_STATUSES)[number] | null;

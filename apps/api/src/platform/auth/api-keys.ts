@@ -19,6 +19,8 @@ export const DEV_KEY_FILE = 'dev-api-key.json';
 export class ApiKeyRegistry {
   private readonly logger = new Logger('ApiKeys');
   private readonly actors = new Map<string, { hash: Buffer; actor: Actor }>();
+  /** A short, stable, non-secret name of the key each actor came from: for rate limits and logs. */
+  private readonly keyIds = new WeakMap<Actor, string>();
 
   constructor(@Inject(LEDGER_CONFIG) config: LedgerConfig) {
     const entries = config.apiKeys ?? this.devKeys(config);
@@ -34,6 +36,11 @@ export class ApiKeyRegistry {
     return found && timingSafeEqual(found.hash, hash) ? found.actor : null;
   }
 
+  /** The first 12 hex digits of the key's SHA-256: names the key without revealing it. */
+  keyIdOf(actor: Actor): string | undefined {
+    return this.keyIds.get(actor);
+  }
+
   private add(entry: ApiKeyEntry, index: number): void {
     const where = `API key ${index} (organization ${entry.organizationId})`;
     if (!(PRINCIPAL_TYPES as readonly string[]).includes(entry.principal.type)) {
@@ -42,14 +49,13 @@ export class ApiKeyRegistry {
     const unknownRole = entry.roles.find((role) => !(ROLES as readonly string[]).includes(role));
     if (unknownRole) throw new ConfigError(`${where}: unknown role ${unknownRole}; roles are ${ROLES.join(', ')}`);
     const hash = hashKey(entry.key);
-    this.actors.set(hash.toString('hex'), {
-      hash,
-      actor: Object.freeze({
-        organizationId: entry.organizationId,
-        principal: { type: entry.principal.type as PrincipalType, id: entry.principal.id, name: entry.principal.name ?? null },
-        roles: Object.freeze([...entry.roles] as Role[]),
-      }),
+    const actor: Actor = Object.freeze({
+      organizationId: entry.organizationId,
+      principal: { type: entry.principal.type as PrincipalType, id: entry.principal.id, name: entry.principal.name ?? null },
+      roles: Object.freeze([...entry.roles] as Role[]),
     });
+    this.actors.set(hash.toString('hex'), { hash, actor });
+    this.keyIds.set(actor, hash.toString('hex').slice(0, 12));
   }
 
   /**

@@ -1,8 +1,13 @@
+import type { Response } from 'express';
 import { Actor, ForbiddenError, Role, UnauthenticatedError } from '@ledger/domain';
 
 export interface GraphQLContext {
   actor: Actor | null;
   requestId: string;
+  /** The HTTP response (absent over WebSocket): for rate-limit headers. */
+  res?: Response;
+  /** The client's address, which counts requests that carry no known key. */
+  remoteAddress?: string;
   /** For WebSocket subscribers: closes this connection, e.g. when it falls too far behind. */
   closeConnection?: (code: number, reason: string) => void;
 }

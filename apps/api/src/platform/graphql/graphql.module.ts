@@ -2,12 +2,18 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { DocumentNode, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import type { Response } from 'express';
+import { httpStatusPlugin } from '../../edge/http-status.plugin';
+import { requestLogPlugin } from '../../edge/logging/request-log.plugin';
+import { subscriptionCapHooks, WsExtra } from '../../edge/rate-limit/subscription-hooks';
+import { SubscriptionLimiter, SubscriptionLimitsModule } from '../../edge/rate-limit/subscription-limiter';
+import { formatWsResult } from '../../edge/ws-errors';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Context as WsConnection } from 'graphql-ws';
-import type { Actor } from '@ledger/domain';
 import { ApiKeyRegistry } from '../auth/api-keys';
 import { AuthModule } from '../auth/auth.module';
 import { GraphQLContext } from './context';
@@ -20,15 +26,18 @@ const armor = new ApolloArmor({
   maxDepth: { n: 12 },
   costLimit: { maxCost: 20_000 },
   maxAliases: { n: 30 },
-  maxTokens: { n: 5_000 },
+  // The token limit is graphql-js's own parser option (parseOptions below): armor's plugin parses
+  // a second time inside a hook, so its refusal and every syntax error came back as HTTP 500.
+  maxTokens: { enabled: false },
   maxDirectives: { n: 30 },
 });
 const protection = armor.protect();
+const MAX_QUERY_TOKENS = 5_000;
 
 /** graphql-ws's connection context on the ws server, with the actor found at connection_init. */
 interface WsContext {
   connectionParams?: Readonly<Record<string, unknown>>;
-  extra: { socket: WebSocket; request: IncomingMessage; actor?: Actor };
+  extra: WsExtra & { socket: WebSocket; request: IncomingMessage };
 }
 
 /**
@@ -39,9 +48,9 @@ interface WsContext {
   imports: [
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [AuthModule],
-          inject: [ApiKeyRegistry],
-          useFactory: (keys: ApiKeyRegistry) => ({
+          imports: [AuthModule, SubscriptionLimitsModule],
+          inject: [ApiKeyRegistry, SubscriptionLimiter],
+          useFactory: (keys: ApiKeyRegistry, limiter: SubscriptionLimiter) => ({
             typeDefs: contractTypeDefs(),
             resolvers: { DateTime: DateTimeScalar, JSON: JSONScalar },
             path: '/graphql',
@@ -49,7 +58,10 @@ interface WsContext {
             introspection: true,
             includeStacktraceInErrorResponses: false,
             formatError,
-            plugins: [...protection.plugins],
+            parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+            // The status comes from the contract codes (httpStatusPlugin), not Nest's 200-if-data.
+            preserveHttpStatusForExecutionErrors: false,
+            plugins: [...protection.plugins, httpStatusPlugin(), requestLogPlugin()],
             validationRules: [...protection.validationRules],
             subscriptions: {
               'graphql-ws': {
@@ -61,18 +73,26 @@ interface WsContext {
                   (ctx.extra as WsContext['extra']).actor = actor;
                   return true;
                 },
+                ...subscriptionCapHooks(keys, limiter, MAX_QUERY_TOKENS),
+                onNext: (_ctx: WsConnection, _id: string, _payload: unknown, _args: unknown, result: Parameters<typeof formatWsResult>[0]) => formatWsResult(result),
+                // graphql-armor's limits (depth, cost, aliases, directives) hold over WebSocket too.
+                validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, ...protection.validationRules]),
               },
             },
-            context: (arg: { req?: Request } | WsContext): GraphQLContext => {
+            context: (arg: { req?: Request; res?: Response } | WsContext): GraphQLContext => {
               if ('req' in arg && arg.req) {
                 const req = arg.req;
                 return {
+                  res: arg.res,
+                  remoteAddress: req.socket.remoteAddress,
                   actor: keys.authenticate(req.headers.authorization),
-                  requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+                  // The id the request's log line carries (a client's X-Request-Id when it is a UUID).
+                  requestId: typeof (req as { id?: unknown }).id === 'string' ? (req as unknown as { id: string }).id : randomUUID(),
                 };
               }
               const ws = arg as WsContext;
               return {
+                remoteAddress: ws.extra.request.socket.remoteAddress,
                 actor: ws.extra.actor ?? null,
                 requestId: randomUUID(),
                 closeConnection: (code, reason) => ws.extra.socket.close(code, reason),

@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
+import { jsonValueProblem } from '../../edge/json-limits';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -51,10 +52,17 @@ function literalValue(ast: ValueNode, variables: Record<string, unknown> | null 
   }
 }
 
+/** A JSON input within the ledger's limits (depth, finite numbers), else BAD_USER_INPUT naming the limit. */
+function checkedJson(value: unknown): unknown {
+  const problem = jsonValueProblem(value);
+  if (problem) throw new GraphQLError(`JSON value ${problem}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return value;
+}
+
 export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (ast, variables) => literalValue(ast, variables),
+  parseValue: checkedJson,
+  parseLiteral: (ast, variables) => checkedJson(literalValue(ast, variables)),
 });

@@ -15,6 +15,9 @@ export interface CommandCenterChange {
   at: string;
 }
 
+/** WebSocket close code when the change feed lost its place: what the subscriber holds may be stale. */
+export const FEED_RESYNC_CLOSE_CODE = 4009;
+
 /**
  * The live views of the sessions read model. Each listens to the change feed (published by the
  * projections after their writes) and reads what changed from the read model, so what it sends
@@ -65,9 +68,12 @@ export class SessionFeeds {
       },
       closeWhenSlow(close),
     );
-    const stop = this.feed.subscribe((change) => {
-      if (change.collection === SESSIONS && change.organizationId === actor.organizationId) queue.push(change.id);
-    });
+    const stop = this.feed.subscribe(
+      (change) => {
+        if (change.collection === SESSIONS && change.organizationId === actor.organizationId) queue.push(change.id);
+      },
+      () => close(FEED_RESYNC_CLOSE_CODE, 'changes may have been missed; resubscribe to read the Command Center afresh'),
+    );
     queue.onClose(stop);
     return queue;
   }
@@ -86,9 +92,12 @@ export class SessionFeeds {
       },
       closeWhenSlow(close),
     );
-    const stop = this.feed.subscribe((change) => {
-      if (change.collection === SESSIONS && change.id === id && change.organizationId === actor.organizationId) queue.push(id);
-    });
+    const stop = this.feed.subscribe(
+      (change) => {
+        if (change.collection === SESSIONS && change.id === id && change.organizationId === actor.organizationId) queue.push(id);
+      },
+      () => queue.push(id),
+    );
     queue.onClose(stop);
     return queue;
   }

@@ -37,12 +37,14 @@ export class TimelineFeed {
       let cursor = after;
       let signal: (() => void) | null = null;
       let changed = false;
+      const wake = () => {
+        changed = true;
+        signal?.();
+      };
+      // A resync (the feed may have missed changes) is one more "look again".
       const stop = feed.subscribe((change) => {
-        if (change.collection === SESSIONS && change.id === sessionId) {
-          changed = true;
-          signal?.();
-        }
-      });
+        if (change.collection === SESSIONS && change.id === sessionId) wake();
+      }, wake);
       try {
         for (;;) {
           changed = false;
