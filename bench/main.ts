@@ -4,6 +4,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { appendScenario } from './scenarios/append';
 import { appendGrowthScenario } from './scenarios/append-growth';
+import { consoleScenario } from './scenarios/console';
 import { ceilingScenario } from './scenarios/ceiling';
 import { ingestScenario } from './scenarios/ingest-api';
 import { otlpIngestScenario } from './scenarios/ingest-otlp';
@@ -29,6 +30,7 @@ const SCENARIOS: Scenario[] = [
   memoryScenario,
   subscriberLatencyScenario,
   timelineCatchUpScenario,
+  consoleScenario,
 ];
 
 function parseOnly(value: string): string[] {

@@ -42,7 +42,7 @@ function formatValue(value: number | null, unit: string): string {
   return value.toFixed(2);
 }
 
-const ORDER = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+const ORDER = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'];
 
 function scenarioOrder(a: Row, b: Row): number {
   const ia = ORDER.indexOf(a.scenario);

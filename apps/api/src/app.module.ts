@@ -6,6 +6,7 @@ import { LedgerErrorFilter } from './edge/ledger-error.filter';
 import { loggingModule } from './edge/logging/logging.module';
 import { RateLimitGuard } from './edge/rate-limit/rate-limit.guard';
 import { CommandsModule } from './commands/commands.module';
+import { ConsoleModule } from './console/console.module';
 import { OtlpIngestModule } from './otlp-ingest/otlp-ingest.module';
 import { AuthModule } from './platform/auth/auth.module';
 import { ClockModule } from './platform/clock';
@@ -41,6 +42,7 @@ export class AppModule {
         AuthModule,
         ApiGraphQLModule,
         HealthModule,
+        ConsoleModule,
         CommandsModule,
         SessionsModule,
         RunsModule,

@@ -6,6 +6,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { loadConfigOrExit } from '@ledger/runtime';
+import { consoleBanner } from './console/console.module';
+import { DEV_KEY_FILE } from './platform/auth/api-keys';
 import { applyHttpEdge } from './edge/http-edge';
 import { OTLP_TRACES_PATH, otlpBodyErrors, otlpBodyParser } from './otlp-ingest/otlp-body';
 
@@ -44,10 +46,12 @@ async function bootstrap(): Promise<void> {
   app.use(bodyErrors);
   app.enableShutdownHooks();
   await app.listen(config.port);
-  const url = await app.getUrl();
-  new Logger('AgentLedger').log(
-    `serving ${url.replace('[::1]', 'localhost')}/graphql (event store: ${config.eventStoreUrl ? 'EventStoreDB' : 'SQLite'}, read store: ${config.mongodbUrl ? 'MongoDB' : 'in memory'})`,
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  const logger = new Logger('AgentLedger');
+  logger.log(
+    `serving ${url}/graphql (event store: ${config.eventStoreUrl ? 'EventStoreDB' : 'SQLite'}, read store: ${config.mongodbUrl ? 'MongoDB' : 'in memory'})`,
   );
+  logger.log(consoleBanner(url, config, DEV_KEY_FILE));
 }
 
 bootstrap().catch((error: unknown) => {
