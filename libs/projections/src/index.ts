@@ -8,3 +8,4 @@ export * from './usage.projection';
 export * from './managed-agents.projection';
 export * from './pins.projection';
 export * from './mongo-change-feed';
+export * from './read-model-snapshots';

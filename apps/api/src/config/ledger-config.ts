@@ -73,6 +73,18 @@ export class LedgerEnvironment {
   @IsInt()
   @Min(1)
   SUBSCRIBER_BUFFER_SIZE = 1000;
+
+  /** Embedded read store: a snapshot to DATA_DIR once this many events are applied since the last one... */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SNAPSHOT_EVERY_EVENTS = 100_000;
+
+  /** ...or this many seconds after the last one, when anything changed (and at every graceful stop). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SNAPSHOT_EVERY_SECONDS = 300;
 }
 
 export interface ApiKeyEntry {
@@ -95,6 +107,7 @@ export interface LedgerConfig {
   logLevel: string;
   limits: { maxEventDataBytes: number; maxBatchEvents: number; maxRequestBytes: number };
   live: { subscriberBufferSize: number; timelinePollMs: number };
+  snapshots: { everyEvents: number; everySeconds: number };
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
@@ -179,6 +192,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     logLevel: env.LOG_LEVEL,
     limits: { maxEventDataBytes: 64 * 1024, maxBatchEvents: 500, maxRequestBytes: 4 * 1024 * 1024 },
     live: { subscriberBufferSize: env.SUBSCRIBER_BUFFER_SIZE, timelinePollMs: 2000 },
+    snapshots: { everyEvents: env.SNAPSHOT_EVERY_EVENTS, everySeconds: env.SNAPSHOT_EVERY_SECONDS },
   };
 }
 

@@ -12,6 +12,7 @@ import {
   ManagedAgentsProjection,
   PinsProjection,
   ProjectionEngine,
+  ReadModelSnapshots,
   RunsProjection,
   SessionsProjection,
   UsageProjection,
@@ -20,6 +21,9 @@ import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { REDACTOR } from '../write/redactor.port';
 
 export const EVENT_STORE_FILE = 'events.sqlite';
+export const READ_MODEL_SNAPSHOT_FILE = 'read-models.snapshot';
+/** The embedded read store's snapshots; null with MongoDB. */
+export const READ_MODEL_SNAPSHOTS = Symbol('READ_MODEL_SNAPSHOTS');
 
 /** Chosen by configuration, once: EventStoreDB when EVENTSTORE_URL is set, else SQLite under DATA_DIR. */
 async function createEventStore(config: LedgerConfig): Promise<EventStore> {
@@ -28,10 +32,18 @@ async function createEventStore(config: LedgerConfig): Promise<EventStore> {
   return new SqliteEventStore(join(config.dataDir, EVENT_STORE_FILE));
 }
 
-/** MongoDB when MONGODB_URL is set, else in memory (rebuilt from the event store at start). */
-async function createReadStore(config: LedgerConfig): Promise<ReadStore> {
+/** In memory, loaded from the newest valid snapshot under DATA_DIR (if any) and caught up from its checkpoints. */
+async function openSnapshots(config: LedgerConfig): Promise<ReadModelSnapshots | null> {
+  if (config.mongodbUrl) return null;
+  mkdirSync(config.dataDir, { recursive: true });
+  const logger = new Logger('Snapshots');
+  return ReadModelSnapshots.open(join(config.dataDir, READ_MODEL_SNAPSHOT_FILE), (line) => logger.warn(line));
+}
+
+/** MongoDB when MONGODB_URL is set, else in memory (from the snapshot, else rebuilt from the event store). */
+async function createReadStore(config: LedgerConfig, snapshots: ReadModelSnapshots | null): Promise<ReadStore> {
   if (config.mongodbUrl) return MongoReadStore.connect(config.mongodbUrl);
-  return new MemoryReadStore();
+  return snapshots?.store ?? new MemoryReadStore();
 }
 
 export function createProjections(config: LedgerConfig) {
@@ -64,7 +76,8 @@ export class StoresModule implements OnApplicationShutdown {
       module: StoresModule,
       providers: [
         { provide: EVENT_STORE, useFactory: createEventStore, inject: [LEDGER_CONFIG] },
-        { provide: READ_STORE, useFactory: createReadStore, inject: [LEDGER_CONFIG] },
+        { provide: READ_MODEL_SNAPSHOTS, useFactory: openSnapshots, inject: [LEDGER_CONFIG] },
+        { provide: READ_STORE, useFactory: createReadStore, inject: [LEDGER_CONFIG, READ_MODEL_SNAPSHOTS] },
         { provide: REDACTOR, useFactory: () => new Redactor() },
         {
           provide: CHANGE_FEED,
@@ -77,18 +90,28 @@ export class StoresModule implements OnApplicationShutdown {
         },
         {
           provide: ProjectionEngine,
-          useFactory: async (config: LedgerConfig, store: EventStore, readStore: ReadStore, feed: ChangeFeed) => {
+          useFactory: async (config: LedgerConfig, store: EventStore, readStore: ReadStore, feed: ChangeFeed, snapshots: ReadModelSnapshots | null) => {
             const logger = new Logger('Projections');
+            const snapshotLogger = new Logger('Snapshots');
             const engine = new ProjectionEngine(store, readStore, createProjections(config), feed, {
               onError: (name, error) => logger.error(`projection ${name} failed, resubscribing from its checkpoint: ${(error as Error).message}`),
+              snapshots:
+                snapshots && options.runProjections
+                  ? {
+                      store: snapshots,
+                      everyEvents: config.snapshots.everyEvents,
+                      everyMs: config.snapshots.everySeconds * 1000,
+                      log: (line) => (line.includes('failed') || line.includes('rebuilding') ? snapshotLogger.warn(line) : snapshotLogger.log(line)),
+                    }
+                  : undefined,
             });
             if (options.runProjections) await engine.start();
             return engine;
           },
-          inject: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CHANGE_FEED],
+          inject: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CHANGE_FEED, READ_MODEL_SNAPSHOTS],
         },
       ],
-      exports: [EVENT_STORE, READ_STORE, REDACTOR, CHANGE_FEED, ProjectionEngine],
+      exports: [EVENT_STORE, READ_STORE, READ_MODEL_SNAPSHOTS, REDACTOR, CHANGE_FEED, ProjectionEngine],
     };
   }
 
