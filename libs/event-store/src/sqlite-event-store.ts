@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import { streamPrefixesOf, validateAppend, validateLimit, validateReadStream } from './append-rules';
 import { CatchUpSubscription } from './catch-up-subscription';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from './errors';
@@ -19,6 +20,7 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store.port';
+import { writerSource } from './sqlite-writer';
 
 export interface SqliteEventStoreOptions {
   /**
@@ -37,9 +39,15 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
   /** How long a write waits for another process's write lock before failing as unavailable. */
   busyTimeoutMs?: number;
+  /** Event ids the writer keeps hashed in memory for the idempotency check, over all streams. */
+  maxKnownIds?: number;
 }
 
-const SCHEMA_VERSION = 1;
+/**
+ * 2: no index on (stream_id, event_id); ids are checked by the writer (see sqlite-writer.ts).
+ * A file of version 1 is rebuilt into version 2 when it is opened.
+ */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -51,8 +59,7 @@ const SCHEMA = `
     data        TEXT    NOT NULL,
     metadata    TEXT    NOT NULL,
     recorded_at INTEGER NOT NULL,
-    UNIQUE (stream_id, revision),
-    UNIQUE (stream_id, event_id)
+    UNIQUE (stream_id, revision)
   );
   CREATE TABLE IF NOT EXISTS streams (
     stream_id TEXT    PRIMARY KEY,
@@ -69,11 +76,6 @@ interface EventRow {
   data: string;
   metadata: string;
   recorded_at: number;
-}
-
-interface StoredRun {
-  event_id: string;
-  position: number;
 }
 
 const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
@@ -131,17 +133,15 @@ export class SqliteEventStore implements EventStore {
 
   private readonly statements: {
     streamRevision: Database.Statement<[string], number>;
-    eventById: Database.Statement<[string, string], { revision: number }>;
-    runFrom: Database.Statement<[string, number, number], StoredRun>;
-    insert: Database.Statement<[string, number, string, string, string, string, number]>;
-    setStreamRevision: Database.Statement<[string, number]>;
     readStream: Database.Statement<[string, number, number], EventRow>;
     head: Database.Statement<[], number | null>;
   };
 
-  private readonly appendTransaction: Database.Transaction<
-    (streamId: string, events: EventToAppend[], expected: ExpectedRevision) => AppendOutcome
-  >;
+  private readonly writer: Worker;
+  private writerFailure: Error | null = null;
+  private nextRequest = 0;
+  private readonly inFlight = new Map<number, { resolve(outcome: WriterOutcome): void; reject(error: unknown): void }>();
+  private writerClosed: Promise<void> | null = null;
   private readonly readPageTransaction: Database.Transaction<
     (after: number, prefixes: string[] | undefined) => { events: RecordedEvent[]; head: number }
   >;
@@ -165,23 +165,26 @@ export class SqliteEventStore implements EventStore {
 
     this.statements = {
       streamRevision: this.db.prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?').pluck(),
-      eventById: this.db.prepare('SELECT revision FROM events WHERE stream_id = ? AND event_id = ?'),
-      runFrom: this.db.prepare('SELECT event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      insert: this.db.prepare(
-        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      setStreamRevision: this.db.prepare(
-        'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
-      ),
       readStream: this.db.prepare(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       ),
       head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
     };
 
-    this.appendTransaction = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
-      this.appendWithinTransaction(streamId, events, expected),
-    );
+    this.writer = new Worker(writerSource(), {
+      eval: true,
+      workerData: {
+        driver: require.resolve('better-sqlite3'),
+        path,
+        synchronous: options.synchronous ?? 'FULL',
+        busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+        maxKnownIds: options.maxKnownIds ?? 2_000_000,
+      },
+    });
+    this.writer.unref();
+    this.writer.on('message', (message: WriterMessage) => this.onWriterMessage(message));
+    this.writer.on('error', (error) => this.onWriterGone(error));
+    this.writer.on('exit', (code) => this.onWriterGone(new Error(`the SQLite writer thread exited (code ${code})`)));
     // One snapshot for the page and the head, so "nothing matched up to head" is true of the same state.
     this.readPageTransaction = this.db.transaction((after: number, prefixes: string[] | undefined) => ({
       events: this.selectAll(after, prefixes, this.pageSize),
@@ -189,13 +192,53 @@ export class SqliteEventStore implements EventStore {
     }));
   }
 
+  /**
+   * Handed to the writer thread (see sqlite-writer.ts): concurrent appends share one commit, and
+   * each resolves once the commit holding it returned, i.e. its data is durable.
+   */
   async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expectedRevision);
-    // IMMEDIATE takes the write lock before the revision is read, so another process cannot append
-    // between our check and our insert, and a read lock never has to be upgraded (SQLITE_BUSY).
-    const outcome = this.guard('append', () => this.appendTransaction.immediate(streamId, events, expectedRevision));
-    if (outcome.written) for (const wakeup of this.wakeups) wakeup.signal();
-    return { nextRevision: outcome.nextRevision, position: positionOf(outcome.position) };
+    if (this.closed) throw new EventStoreUnavailableError('the SQLite event store is closed (append)');
+    if (this.writerFailure) throw unavailable(this.writerFailure, 'append');
+    const request = {
+      id: (this.nextRequest += 1),
+      streamId,
+      events: events.map((event) => ({ id: event.id, type: event.type, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) })),
+      expected: expectedRevision,
+    };
+    const outcome = await new Promise<WriterOutcome>((resolve, reject) => {
+      this.inFlight.set(request.id, { resolve, reject });
+      // Kept alive while an append waits: the process does not exit under an unanswered write.
+      if (this.inFlight.size === 1) this.writer.ref();
+      this.writer.postMessage(request);
+    });
+    if (outcome.refused) throw new WrongExpectedRevisionError(streamId, expectedRevision, outcome.refused.actual, outcome.refused.stored);
+    if (outcome.failed) {
+      const cause = Object.assign(new Error(outcome.failed.message), { code: outcome.failed.code ?? undefined });
+      throw unavailable(cause, 'append');
+    }
+    const ok = outcome.ok!;
+    return { nextRevision: ok.nextRevision, position: positionOf(ok.position) };
+  }
+
+  private onWriterMessage(message: WriterMessage): void {
+    if (!Array.isArray(message)) return;
+    let written = false;
+    for (const outcome of message) {
+      const waiter = this.inFlight.get(outcome.id);
+      if (!waiter) continue;
+      this.inFlight.delete(outcome.id);
+      if (outcome.ok?.written) written = true;
+      waiter.resolve(outcome);
+    }
+    if (this.inFlight.size === 0) this.writer.unref();
+    if (written) for (const wakeup of this.wakeups) wakeup.signal();
+  }
+
+  private onWriterGone(error: Error): void {
+    this.writerFailure ??= error;
+    for (const waiter of this.inFlight.values()) waiter.reject(new EventStoreUnavailableError(`SQLite event store: the writer stopped: ${error.message}`, { cause: error }));
+    this.inFlight.clear();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -228,12 +271,27 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
-  /** Stops every subscription (each finishes its in-flight handler on its own) and closes the file. */
+  /** Stops every subscription (each finishes its in-flight handler on its own), lets the writer answer what it holds, and closes the file. */
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed) return this.writerClosed ?? undefined;
     this.closed = true;
     for (const subscription of this.subscriptions) subscription.requestStop();
-    this.db.close();
+    this.writerClosed = (async () => {
+      if (!this.writerFailure) {
+        this.writer.ref();
+        const closed = new Promise<void>((resolve) => {
+          this.writer.on('message', (message: WriterMessage) => {
+            if (!Array.isArray(message) && 'closed' in message) resolve();
+          });
+          this.writer.once('exit', () => resolve());
+        });
+        this.writer.postMessage({ close: true });
+        await closed;
+      }
+      await this.writer.terminate();
+      this.db.close();
+    })();
+    return this.writerClosed;
   }
 
   private migrate(): void {
@@ -241,76 +299,17 @@ export class SqliteEventStore implements EventStore {
     if (typeof version === 'number' && version > SCHEMA_VERSION) {
       throw new EventStoreUnavailableError(`event store file has schema version ${version}; this build knows ${SCHEMA_VERSION}`);
     }
+    if (version === 1) {
+      // Version 1 had UNIQUE (stream_id, event_id): rebuilt once without it, positions kept.
+      this.db.transaction(() => {
+        this.db.exec(SCHEMA.replace('CREATE TABLE IF NOT EXISTS events (', 'CREATE TABLE events_v2 ('));
+        this.db.exec(`INSERT INTO events_v2 (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM events ORDER BY position`);
+        this.db.exec('DROP TABLE events');
+        this.db.exec('ALTER TABLE events_v2 RENAME TO events');
+      }).immediate();
+    }
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }
-
-  private appendWithinTransaction(streamId: string, events: EventToAppend[], expected: ExpectedRevision): AppendOutcome {
-    const current = this.statements.streamRevision.get(streamId) ?? -1;
-    const first = this.statements.eventById.get(streamId, events[0]!.id);
-    if (first !== undefined) return this.alreadyStored(streamId, events, expected, current, first.revision);
-    if (!expectationHolds(expected, current)) throw new WrongExpectedRevisionError(streamId, expected, current);
-
-    const recordedAt = Date.now();
-    let revision = current;
-    let position = 0;
-    for (const event of events) {
-      revision += 1;
-      try {
-        const result = this.statements.insert.run(
-          streamId,
-          revision,
-          event.id,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          recordedAt,
-        );
-        position = Number(result.lastInsertRowid);
-      } catch (error) {
-        // The first id was new but a later one is stored: a partial duplicate (see alreadyStored).
-        if (isUniqueViolation(error)) {
-          // Decided by looking, not by the wording of SQLite's message: which of these ids are stored?
-          const stored = this.storedIds(streamId, events, current);
-          if (stored.length > 0) throw new WrongExpectedRevisionError(streamId, expected, current, stored);
-        }
-        throw error;
-      }
-    }
-    this.statements.setStreamRevision.run(streamId, revision);
-    return { written: true, nextRevision: revision, position };
-  }
-
-  /**
-   * The batch's first id is already in the stream. EventStoreDB's idempotency rule: when the whole
-   * batch is stored as one consecutive run starting there, and the expected revision is 'any' /
-   * 'stream_exists' or is the one the run was appended at (the run starts right after it), the
-   * append succeeds without writing and answers what the original append answered. Any other
-   * overlap (a partial run, or the same run at another expected revision) is a conflict, as
-   * EventStoreDB reports WrongExpectedVersion for a "corrupted idempotency".
-   */
-  private alreadyStored(
-    streamId: string,
-    events: EventToAppend[],
-    expected: ExpectedRevision,
-    current: number,
-    firstRevision: number,
-  ): AppendOutcome {
-    const run = this.statements.runFrom.all(streamId, firstRevision, events.length);
-    const sameRun = run.length === events.length && run.every((stored, index) => stored.event_id === events[index]!.id);
-    if (sameRun && idempotentAt(expected, firstRevision)) {
-      return { written: false, nextRevision: firstRevision + events.length - 1, position: run[run.length - 1]!.position };
-    }
-    throw new WrongExpectedRevisionError(streamId, expected, current, this.storedIds(streamId, events, current));
-  }
-
-  private storedIds(streamId: string, events: EventToAppend[], current: number): string[] {
-    return events
-      .filter((event) => {
-        const stored = this.statements.eventById.get(streamId, event.id);
-        return stored !== undefined && stored.revision <= current;
-      })
-      .map((event) => event.id);
   }
 
   private selectAll(after: number, prefixes: string[] | undefined, limit: number): RecordedEvent[] {
@@ -384,43 +383,14 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-interface AppendOutcome {
-  written: boolean;
-  nextRevision: number;
-  position: number;
-}
+type WriterOutcome = {
+  id: number;
+  ok?: { written: boolean; nextRevision: number; position: number };
+  refused?: { actual: number; stored: string[] };
+  failed?: { message: string; code: string | null };
+};
 
-function expectationHolds(expected: ExpectedRevision, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === -1;
-    case 'stream_exists':
-      return current >= 0;
-    default: {
-      if (typeof expected === 'number') return current === expected;
-      const _never: never = expected;
-      return _never;
-    }
-  }
-}
-
-/** Whether a stored run starting at `firstRevision` is what an append at `expected` wrote. */
-function idempotentAt(expected: ExpectedRevision, firstRevision: number): boolean {
-  switch (expected) {
-    case 'any':
-    case 'stream_exists':
-      return true;
-    case 'no_stream':
-      return firstRevision === 0;
-    default: {
-      if (typeof expected === 'number') return firstRevision === expected + 1;
-      const _never: never = expected;
-      return _never;
-    }
-  }
-}
+type WriterMessage = WriterOutcome[] | { ready: true } | { closed: true };
 
 /**
  * Recognised by code, not by class: the native addon keeps the SqliteError class of the first
@@ -430,10 +400,6 @@ function sqliteCode(error: unknown): string | null {
   // Not even `instanceof Error`: under jest the addon's errors come from another realm's Error.
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** SQLite's own errors (busy, I/O, disk full, closed) become the port's; ours pass through. */
