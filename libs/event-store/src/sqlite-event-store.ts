@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import { streamPrefixesOf, validateAppend, validateLimit, validateReadStream } from './append-rules';
 import { CatchUpSubscription } from './catch-up-subscription';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from './errors';
@@ -20,7 +19,7 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store.port';
-import { writerSource } from './sqlite-writer';
+import { createGroupCommitWriter, type WriteRequest, type WriteOutcome } from './sqlite-writer';
 
 export interface SqliteEventStoreOptions {
   /**
@@ -137,11 +136,8 @@ export class SqliteEventStore implements EventStore {
     head: Database.Statement<[], number | null>;
   };
 
-  private readonly writer: Worker;
-  private writerFailure: Error | null = null;
-  private nextRequest = 0;
-  private readonly inFlight = new Map<number, { resolve(outcome: WriterOutcome): void; reject(error: unknown): void }>();
-  private writerClosed: Promise<void> | null = null;
+  private readonly write: (request: WriteRequest) => Promise<WriteOutcome>;
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly readPageTransaction: Database.Transaction<
     (after: number, prefixes: string[] | undefined) => { events: RecordedEvent[]; head: number }
   >;
@@ -171,20 +167,9 @@ export class SqliteEventStore implements EventStore {
       head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
     };
 
-    this.writer = new Worker(writerSource(), {
-      eval: true,
-      workerData: {
-        driver: require.resolve('better-sqlite3'),
-        path,
-        synchronous: options.synchronous ?? 'FULL',
-        busyTimeoutMs: options.busyTimeoutMs ?? 5000,
-        maxKnownIds: options.maxKnownIds ?? 2_000_000,
-      },
+    this.write = createGroupCommitWriter(this.db, options.maxKnownIds ?? 2_000_000, () => {
+      for (const wakeup of this.wakeups) wakeup.signal();
     });
-    this.writer.unref();
-    this.writer.on('message', (message: WriterMessage) => this.onWriterMessage(message));
-    this.writer.on('error', (error) => this.onWriterGone(error));
-    this.writer.on('exit', (code) => this.onWriterGone(new Error(`the SQLite writer thread exited (code ${code})`)));
     // One snapshot for the page and the head, so "nothing matched up to head" is true of the same state.
     this.readPageTransaction = this.db.transaction((after: number, prefixes: string[] | undefined) => ({
       events: this.selectAll(after, prefixes, this.pageSize),
@@ -193,52 +178,23 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Handed to the writer thread (see sqlite-writer.ts): concurrent appends share one commit, and
-   * each resolves once the commit holding it returned, i.e. its data is durable.
+   * Group commit (see sqlite-writer.ts): the appends of one turn of the event loop share one
+   * commit, and each resolves once the commit holding it returned, i.e. its data is durable.
    */
   async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expectedRevision);
     if (this.closed) throw new EventStoreUnavailableError('the SQLite event store is closed (append)');
-    if (this.writerFailure) throw unavailable(this.writerFailure, 'append');
-    const request = {
-      id: (this.nextRequest += 1),
+    const pending = this.write({
       streamId,
       events: events.map((event) => ({ id: event.id, type: event.type, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) })),
       expected: expectedRevision,
-    };
-    const outcome = await new Promise<WriterOutcome>((resolve, reject) => {
-      this.inFlight.set(request.id, { resolve, reject });
-      // Kept alive while an append waits: the process does not exit under an unanswered write.
-      if (this.inFlight.size === 1) this.writer.ref();
-      this.writer.postMessage(request);
     });
+    this.inFlight.add(pending);
+    const outcome = await pending.finally(() => this.inFlight.delete(pending));
     if (outcome.refused) throw new WrongExpectedRevisionError(streamId, expectedRevision, outcome.refused.actual, outcome.refused.stored);
-    if (outcome.failed) {
-      const cause = Object.assign(new Error(outcome.failed.message), { code: outcome.failed.code ?? undefined });
-      throw unavailable(cause, 'append');
-    }
+    if (outcome.failed !== undefined) throw unavailable(outcome.failed, 'append');
     const ok = outcome.ok!;
     return { nextRevision: ok.nextRevision, position: positionOf(ok.position) };
-  }
-
-  private onWriterMessage(message: WriterMessage): void {
-    if (!Array.isArray(message)) return;
-    let written = false;
-    for (const outcome of message) {
-      const waiter = this.inFlight.get(outcome.id);
-      if (!waiter) continue;
-      this.inFlight.delete(outcome.id);
-      if (outcome.ok?.written) written = true;
-      waiter.resolve(outcome);
-    }
-    if (this.inFlight.size === 0) this.writer.unref();
-    if (written) for (const wakeup of this.wakeups) wakeup.signal();
-  }
-
-  private onWriterGone(error: Error): void {
-    this.writerFailure ??= error;
-    for (const waiter of this.inFlight.values()) waiter.reject(new EventStoreUnavailableError(`SQLite event store: the writer stopped: ${error.message}`, { cause: error }));
-    this.inFlight.clear();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -271,27 +227,13 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
-  /** Stops every subscription (each finishes its in-flight handler on its own), lets the writer answer what it holds, and closes the file. */
+  /** Stops every subscription (each finishes its in-flight handler on its own), lets the appends under way commit, and closes the file. */
   async close(): Promise<void> {
-    if (this.closed) return this.writerClosed ?? undefined;
+    if (this.closed) return;
     this.closed = true;
     for (const subscription of this.subscriptions) subscription.requestStop();
-    this.writerClosed = (async () => {
-      if (!this.writerFailure) {
-        this.writer.ref();
-        const closed = new Promise<void>((resolve) => {
-          this.writer.on('message', (message: WriterMessage) => {
-            if (!Array.isArray(message) && 'closed' in message) resolve();
-          });
-          this.writer.once('exit', () => resolve());
-        });
-        this.writer.postMessage({ close: true });
-        await closed;
-      }
-      await this.writer.terminate();
-      this.db.close();
-    })();
-    return this.writerClosed;
+    await Promise.allSettled([...this.inFlight]);
+    this.db.close();
   }
 
   private migrate(): void {
@@ -382,15 +324,6 @@ export class SqliteEventStore implements EventStore {
     }
   }
 }
-
-type WriterOutcome = {
-  id: number;
-  ok?: { written: boolean; nextRevision: number; position: number };
-  refused?: { actual: number; stored: string[] };
-  failed?: { message: string; code: string | null };
-};
-
-type WriterMessage = WriterOutcome[] | { ready: true } | { closed: true };
 
 /**
  * Recognised by code, not by class: the native addon keeps the SqliteError class of the first

@@ -1,11 +1,15 @@
+import type Database from 'better-sqlite3';
+import type { ExpectedRevision } from './event-store.port';
+
 /**
- * The SQLite store's writer: a worker thread with its own connection that runs every append, so
- * the commit and its fsync (and SQLite's WAL checkpoints) never block the api's event loop.
+ * The SQLite store's writer, with group commit: the appends issued within one turn of the event
+ * loop (concurrent requests) are committed together at the end of that turn, each inside its
+ * own savepoint (a refused append rolls back alone), with ONE commit and one fsync. Each append
+ * is answered only after the commit that holds it returned, i.e. after its own data is durable.
  *
- * Group commit: appends that arrive while a commit is under way wait in the thread's queue and
- * the next transaction takes all of them, each inside its own savepoint (a refused append rolls
- * back alone), with ONE commit and one fsync. Each append is answered only after the commit that
- * holds it returned, i.e. after its own data is durable.
+ * (A writer thread, which would take the fsync off the event loop, was measured on this machine
+ * and lost: under CPU contention every hand-over between threads waits for the scheduler, twice
+ * per append, and appends of one session are serialised by the command handler's lock.)
  *
  * Idempotency ("a client's event id is stored once anywhere in its stream") is checked against a
  * per-stream table of 31-bit hashes of the stored ids -> revisions, loaded once per stream from
@@ -13,25 +17,23 @@
  * the same at revision 100 000 as at revision 0, and the file keeps no index on random ids (whose
  * inserts land on a different page each, the cost that grew with the stream). A hash hit is
  * confirmed by reading the row at that revision, so a collision can never refuse a new id.
- *
- * This function runs in the worker, from its source text (`writerSource`): it must not close over
- * anything of this module; it requires what it needs itself.
  */
-export function writerThread(): void {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const Database = require(workerData.driver) as typeof import('better-sqlite3');
-  const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs });
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${workerData.synchronous}`);
+type Expected = ExpectedRevision;
 
-  type Expected = 'any' | 'no_stream' | 'stream_exists' | number;
-  interface Request {
-    id: number;
-    streamId: string;
-    events: { id: string; type: string; data: string; metadata: string }[];
-    expected: Expected;
-  }
+export interface WriteRequest {
+  streamId: string;
+  events: { id: string; type: string; data: string; metadata: string }[];
+  expected: Expected;
+}
+
+export interface WriteOutcome {
+  ok?: { written: boolean; nextRevision: number; position: number };
+  refused?: { actual: number; stored: string[] };
+  failed?: unknown;
+}
+
+export function createGroupCommitWriter(db: Database.Database, maxKnownIds: number, onCommitted: () => void): (request: WriteRequest) => Promise<WriteOutcome> {
+  type Request = WriteRequest & { resolve(outcome: WriteOutcome): void };
   interface Known {
     revision: number;
     /** hash -> revision, or every revision with that hash when several stored ids share it. */
@@ -58,7 +60,7 @@ export function writerThread(): void {
   /** Streams whose ids are in memory, least recently appended first; bounded by MAX_KNOWN_IDS ids. */
   const known = new Map<string, Known>();
   let knownIds = 0;
-  const MAX_KNOWN_IDS: number = workerData.maxKnownIds;
+  const MAX_KNOWN_IDS = maxKnownIds;
 
   function hashOf(id: string): number {
     let hash = 0x811c9dc5;
@@ -153,16 +155,16 @@ export function writerThread(): void {
     return { written: true, nextRevision: revision, position };
   });
 
-  type Outcome = { id: number; ok?: { written: boolean; nextRevision: number; position: number }; refused?: { actual: number; stored: string[] }; failed?: { message: string; code: string | null } };
+  type Outcome = WriteOutcome;
 
   const group = db.transaction((requests: Request[]) => {
     const outcomes: Outcome[] = [];
     for (const request of requests) {
       try {
-        outcomes.push({ id: request.id, ok: appendOne(request) });
+        outcomes.push({ ok: appendOne(request) });
       } catch (error) {
         if (!(error instanceof Refused)) throw error;
-        outcomes.push({ id: request.id, refused: { actual: error.actual, stored: error.stored } });
+        outcomes.push({ refused: { actual: error.actual, stored: error.stored } });
       }
     }
     return outcomes;
@@ -170,11 +172,6 @@ export function writerThread(): void {
 
   let queue: Request[] = [];
   let scheduled = false;
-
-  function codeOf(error: unknown): string | null {
-    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-    return typeof code === 'string' ? code : null;
-  }
 
   function commit(): void {
     scheduled = false;
@@ -190,41 +187,31 @@ export function writerThread(): void {
       // Nothing of the group was committed: the in-memory ids may hold some of it, so start afresh.
       known.clear();
       knownIds = 0;
-      const failed = { message: (error as Error).message, code: codeOf(error) };
-      outcomes = requests.map((request) => ({ id: request.id, failed }));
+      outcomes = requests.map(() => ({ failed: error }));
     }
-    const byId = new Map(outcomes.map((outcome) => [outcome.id, outcome]));
-    for (const request of requests) {
+    let written = false;
+    requests.forEach((request, index) => {
       const entry = known.get(request.streamId);
-      const ok = byId.get(request.id)?.ok;
-      if (entry === undefined || !ok?.written) continue;
+      const ok = outcomes[index]!.ok;
+      if (ok?.written) written = true;
+      if (entry === undefined || !ok?.written) return;
       const first = ok.nextRevision - request.events.length + 1;
       // A later append of the same group may have read these from the file already.
       for (let i = 0; i < request.events.length; i++) if (first + i > entry.revision) remember(entry, request.events[i]!.id, first + i);
       entry.revision = Math.max(entry.revision, ok.nextRevision);
-    }
+    });
     evictIfFull();
-    parentPort!.postMessage(outcomes);
+    requests.forEach((request, index) => request.resolve(outcomes[index]!));
+    if (written) onCommitted();
   }
 
-  parentPort!.on('message', (message: { close: true } | Request) => {
-    if ('close' in message) {
-      commit();
-      db.close();
-      parentPort!.postMessage({ closed: true });
-      return;
-    }
-    queue.push(message);
-    if (!scheduled) {
-      scheduled = true;
-      // Messages already in the port are delivered before this runs: they join the same commit.
-      setImmediate(commit);
-    }
-  });
-  parentPort!.postMessage({ ready: true });
-}
-
-/** The worker's source: the function above, called. */
-export function writerSource(): string {
-  return `(${writerThread.toString()})()`;
+  return (request: WriteRequest) =>
+    new Promise<WriteOutcome>((resolve) => {
+      queue.push({ ...request, resolve });
+      if (!scheduled) {
+        scheduled = true;
+        // Appends issued later in this turn of the event loop join the same commit.
+        setImmediate(commit);
+      }
+    });
 }
