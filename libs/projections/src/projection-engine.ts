@@ -200,11 +200,17 @@ export class ProjectionEngine {
     const registry = this.readStore.collection<RegistryDocument>(PROJECTION_REGISTRY);
     for (const slot of this.slots.values()) {
       const { name, version } = slot.projection;
-      const found = restored.projections[name]?.version;
-      if (found === version) continue;
+      const found = restored.projections[name];
+      const names = slot.projection.collections.map((spec) => spec.name).join(',');
+      const sameCollections = found?.collections === undefined || found.collections.join(',') === names;
+      if (found?.version === version && sameCollections) continue;
       discarded = true;
       this.options.snapshots?.log?.(
-        `snapshot of projection ${name} is ${found === undefined ? 'missing' : `from version ${found}`}, this build has version ${version}: rebuilding it from the event store`,
+        found === undefined
+          ? `snapshot of projection ${name} is missing, this build has version ${version}: rebuilding it from the event store`
+          : found.version !== version
+            ? `snapshot of projection ${name} is from version ${found.version}, this build has version ${version}: rebuilding it from the event store`
+            : `snapshot of projection ${name} holds collections ${found.collections!.join(', ')}, this build has ${names.replace(/,/g, ', ')}: rebuilding it from the event store`,
       );
       for (const spec of slot.projection.collections) {
         const pattern = new RegExp(`^${spec.name}_(v\\d+|verify_[0-9a-f]+)$`);
@@ -258,7 +264,9 @@ export class ProjectionEngine {
     const state = this.snapshotState();
     const progress = this.snapshotProgress();
     const meta: SnapshotMeta = {
-      projections: Object.fromEntries([...this.slots.values()].map((slot) => [slot.projection.name, { version: slot.projection.version }])),
+      projections: Object.fromEntries(
+        [...this.slots.values()].map((slot) => [slot.projection.name, { version: slot.projection.version, collections: slot.projection.collections.map((spec) => spec.name) }]),
+      ),
       takenAt: new Date().toISOString(),
     };
     const started = Date.now();

@@ -5,8 +5,8 @@ import { MemoryReadStore, type SnapshotWriteResult } from '@ledger/read-store';
 
 /** What a snapshot says about the projections whose read models it holds. */
 export interface SnapshotMeta {
-  /** Each projection's code version when the snapshot was taken. */
-  projections: Record<string, { version: number }>;
+  /** Each projection's code version and logical collections when the snapshot was taken. */
+  projections: Record<string, { version: number; collections?: string[] }>;
   takenAt: string;
 }
 
