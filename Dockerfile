@@ -12,6 +12,8 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The api serves the public contract from the repo's copy.
+COPY --from=build /app/contract ./contract
 COPY package.json ./
 USER node
 EXPOSE 4000

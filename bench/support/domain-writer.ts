@@ -1,18 +1,17 @@
 import {
   Actor,
-  decide,
-  evolve,
-  initialState,
   ModelUsageData,
   priceModelUsage,
   encodeEvent,
   SessionCommand,
+  sessionDecider,
+  SessionEvent,
   SessionState,
   sessionStreamId,
   SYSTEM_PRINCIPAL,
   type Principal,
 } from '@ledger/domain';
-import type { EventToAppend, ExpectedRevision } from '@ledger/event-store';
+import { FoldedStreams, type EventToAppend, type ExpectedRevision } from '@ledger/event-store';
 import type { Prng, RunEventDraft, SessionPlan, SessionStep } from '../data';
 
 /** What one command appends: ready for EventStore.append or for raw rows. */
@@ -29,13 +28,13 @@ export interface AppendBatch {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * Decides plan steps with the domain's own `decide` and keeps each session's state, without
- * appending: the same pattern as libs/projections' ScenarioWriter, split so a caller can write
- * the result through the EventStore or as raw rows in big transactions. Metadata is what the
- * API's SessionRepository writes.
+ * Decides plan steps with the generic command handler's own core (`FoldedStreams`: deduplicate,
+ * decide, fold) and the domain's session decider, without appending, so a caller can write the
+ * result through the EventStore or as raw rows in big transactions. Metadata is what the API's
+ * session command handler writes.
  */
 export class StreamBuilder {
-  private readonly states = new Map<string, { state: SessionState; revision: number }>();
+  private readonly streams = new FoldedStreams<SessionCommand, SessionEvent, SessionState>(sessionDecider, Number.MAX_SAFE_INTEGER);
 
   constructor(private readonly prng: Prng) {}
 
@@ -94,22 +93,15 @@ export class StreamBuilder {
 
   /** Decides a command against the session's state; returns what to append (null when nothing). */
   decide(command: SessionCommand, redactions: Map<string, string[]>, at: number): AppendBatch | null {
-    const entry = this.states.get(command.sessionId) ?? { state: initialState(), revision: -1 };
-    const events = decide(command, entry.state);
+    const stream = this.streams.get(sessionStreamId(command.sessionId));
+    const { events, expected } = this.streams.decide(stream, command);
     if (events.length === 0) return null;
     const correlationId = this.prng.uuid();
     const causationId = command.type === 'AppendRunEvents' ? events[0]!.id : (command as { eventId: string }).eventId;
     const toAppend: EventToAppend[] = events.map((event) => encodeEvent(event, { actor: command.actor, correlationId, causationId, redactions }));
-    const batch: AppendBatch = {
-      streamId: sessionStreamId(command.sessionId),
-      revision: entry.revision,
-      expected: entry.revision === -1 ? 'no_stream' : entry.revision,
-      events: toAppend,
-      at,
-    };
-    let { state, revision } = entry;
-    for (const event of events) state = evolve(state, event, ++revision);
-    this.states.set(command.sessionId, { state, revision });
+    const batch: AppendBatch = { streamId: stream.streamId, revision: stream.revision, expected, events: toAppend, at };
+    // As if appended: the batch is written later, through the store or as raw rows.
+    this.streams.fold(stream, events, stream.revision + events.length, null);
     return batch;
   }
 
@@ -121,12 +113,12 @@ export class StreamBuilder {
   }
 
   revisionOf(sessionId: string): number {
-    return this.states.get(sessionId)?.revision ?? -1;
+    return this.streams.get(sessionStreamId(sessionId)).revision;
   }
 
   /** Drops a finished session's state (a fill of 100 000 sessions keeps only the open ones). */
   forget(sessionId: string): void {
-    this.states.delete(sessionId);
+    this.streams.forget(sessionStreamId(sessionId));
   }
 }
 

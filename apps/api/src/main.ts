@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
-import { loadConfigOrExit } from './config/ledger-config';
+import { loadConfigOrExit } from './platform/config/ledger-config';
 
 /** A request body over the limit gets the contract's PAYLOAD_TOO_LARGE, in GraphQL's error shape. */
 function bodyErrors(error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction): void {

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigModule } from '../../api/src/config/config.module';
-import { loadConfigOrExit } from '../../api/src/config/ledger-config';
-import { StoresModule } from '../../api/src/infrastructure/stores.module';
+import { ConfigModule } from '../../api/src/platform/config/config.module';
+import { loadConfigOrExit } from '../../api/src/platform/config/ledger-config';
+import { StoresModule } from '../../api/src/platform/stores.module';
 
 /**
  * The projector alone, for production scale-out: it follows the event store and keeps the

@@ -14,7 +14,41 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
-export abstract class LedgerError extends Error {
+/** Every code the contract names, in its order. */
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'SESSION_ENDED',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'INTERNAL',
+];
+
+/**
+ * What every error class of every lib carries: its stable contract code, what goes into
+ * `extensions` beside it, and (when its own message names internals) the message a client reads.
+ * The edge maps errors by `code`, never by class.
+ */
+export interface CodedError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+  readonly publicMessage?: string;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** The error's contract code, when it is one of the project's coded errors. */
+export function codedError(error: unknown): CodedError | null {
+  return error instanceof Error && isErrorCode((error as Partial<CodedError>).code) ? (error as CodedError) : null;
+}
+
+export abstract class LedgerError extends Error implements CodedError {
   abstract readonly code: ErrorCode;
   /** Extra `extensions` entries for the client. */
   readonly details: Record<string, unknown>;

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
  * lookup table.
  */
 
-const SESSION_ID = /^session_[0-9a-f]{32}$/;
+export const SESSION_ID = /^session_[0-9a-f]{32}$/;
 const RUN_ID = /^run_[0-9a-f]{32}$/;
-const CLIENT_ID = /^[A-Za-z0-9_.:@/-]{1,128}$/;
+/** The alphabet of ids a client chooses itself (run ids, event ids, account ids). */
+export const CLIENT_ID = /^[A-Za-z0-9_.:@/-]{1,128}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function isSessionId(value: string): boolean {

@@ -1,17 +1,19 @@
+import type { CodedError } from '@ledger/domain';
 import type { ExpectedRevision } from './event-store.port';
 
 /**
  * The event store's own errors. Both adapters throw only these (or let a handler's own error
- * through a subscription), so nothing from a driver leaks upward. The command layer maps them:
- * `code` is the contract code they usually become; the edge recognises them by class name.
+ * through a subscription), so nothing from a driver leaks upward. Each carries its contract
+ * `code`, by which the edge maps it.
  */
 
 /**
  * The stream was not where the append expected it, or the batch's ids are already stored at a
  * different place in the stream. Re-read the stream and decide again.
  */
-export class WrongExpectedRevisionError extends Error {
+export class WrongExpectedRevisionError extends Error implements CodedError {
   readonly code = 'CONFLICT' as const;
+  readonly publicMessage = 'the session changed concurrently; reload and retry';
 
   constructor(
     readonly streamId: string,
@@ -31,8 +33,9 @@ export class WrongExpectedRevisionError extends Error {
 }
 
 /** The store could not be reached or refused to work (closed, locked, disk full, server down). */
-export class EventStoreUnavailableError extends Error {
+export class EventStoreUnavailableError extends Error implements CodedError {
   readonly code = 'UNAVAILABLE' as const;
+  readonly publicMessage = 'a store is unreachable; retry with the same ids';
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -41,8 +44,9 @@ export class EventStoreUnavailableError extends Error {
 }
 
 /** The append itself is malformed (empty batch, duplicate ids, bad revision): a bug in the caller. */
-export class InvalidAppendError extends Error {
+export class InvalidAppendError extends Error implements CodedError {
   readonly code = 'BAD_USER_INPUT' as const;
+  readonly details = { fields: [] };
 
   constructor(message: string) {
     super(message);

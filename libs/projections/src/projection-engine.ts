@@ -1,3 +1,4 @@
+import type { CodedError } from '@ledger/domain';
 import { createHash, randomBytes } from 'node:crypto';
 import type { EventStore, Position } from '@ledger/event-store';
 import { comparePositions, formatPosition } from '@ledger/event-store';
@@ -60,8 +61,22 @@ export function versionedName(logical: string, version: number): string {
   return `${logical}_v${version}`;
 }
 
-export class ProjectionBusyError extends Error {}
-export class UnknownProjectionError extends Error {}
+/** A rebuild or verification of a projection that is already being rebuilt. */
+export class ProjectionBusyError extends Error implements CodedError {
+  readonly code = 'CONFLICT' as const;
+}
+
+export class UnknownProjectionError extends Error implements CodedError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  readonly details: { fields: { field: string; message: string }[] };
+  readonly publicMessage: string;
+
+  constructor(message: string) {
+    super(message);
+    this.details = { fields: [{ field: 'name', message }] };
+    this.publicMessage = `name: ${message}`;
+  }
+}
 
 const LAG_COUNT_LIMIT = 100_000;
 const SWAP_CHECK_MS = 10;

@@ -1,13 +1,18 @@
+import type { CodedError, ErrorCode } from '@ledger/domain';
+
 /**
  * The read store's own errors. Adapters translate every client error into one of these, so no
- * driver type crosses the port. Names are set to the class name because the API's error
- * formatter recognises store errors by name, without importing this library's internals.
+ * driver type crosses the port. Each carries its contract `code`, by which the edge maps it: a
+ * read model the store refuses is a fault of this server (INTERNAL), an unreachable store is
+ * UNAVAILABLE.
  */
-export class ReadStoreError extends Error {
+export class ReadStoreError extends Error implements CodedError {
+  readonly code: ErrorCode = 'INTERNAL';
+
   constructor(
     message: string,
     /** The server's numeric error code when there was one (e.g. MongoDB's), for logs. */
-    readonly code?: number,
+    readonly serverCode?: number,
   ) {
     super(message);
     this.name = new.target.name;
@@ -15,7 +20,10 @@ export class ReadStoreError extends Error {
 }
 
 /** The store cannot be reached (network, server selection, primary stepped down, client closed). */
-export class ReadStoreUnavailableError extends ReadStoreError {}
+export class ReadStoreUnavailableError extends ReadStoreError {
+  override readonly code: ErrorCode = 'UNAVAILABLE';
+  readonly publicMessage = 'a store is unreachable; retry with the same ids';
+}
 
 /**
  * A write would give two documents the same key in a unique index. Not raised for the guarded

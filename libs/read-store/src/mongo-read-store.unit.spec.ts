@@ -87,7 +87,7 @@ describe('MongoReadCollection (driver stand-in)', () => {
     const error: unknown = await rejected.updateOne({ _id: 'a' }, { $inc: { s: 1 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReadStoreError);
     expect(error).not.toBeInstanceOf(MongoServerError);
-    expect((error as ReadStoreError).code).toBe(14);
+    expect((error as ReadStoreError).serverCode).toBe(14);
   });
 
   it('ignores dropping a collection that does not exist and renames with dropTarget', async () => {

@@ -43,3 +43,15 @@ export function decidePins(command: SetPinned, state: PinState): PinEvent[] {
     ? { type: 'SessionPinned', id: command.eventId, at: command.at, data }
     : { type: 'SessionUnpinned', id: command.eventId, at: command.at, data }];
 }
+
+export function decodePinEvent(stored: { id: string; type: string; data: unknown; metadata: { occurredAt: string } }): PinEvent {
+  return { type: stored.type, id: stored.id, at: stored.metadata.occurredAt, data: stored.data } as PinEvent;
+}
+
+/** A principal's pins as the generic command handler folds them. */
+export const pinsDecider = {
+  initialState: (): PinState => new Set<string>(),
+  evolve: evolvePins,
+  decide: decidePins,
+  decode: decodePinEvent,
+};

@@ -2,6 +2,7 @@ import { BadUserInputError, ConflictError, FieldProblem, ForbiddenError, NotFoun
 import { Actor, Principal, samePrincipal, SYSTEM_PRINCIPAL } from '../principal';
 import { addUsage, ModelUsageData, TokenUsage, usageOfRecorded, ZERO_USAGE } from '../usage';
 import { validateRunEventData } from './run-event-data';
+import { decodeSessionEvent } from './session.codec';
 import type {
   AppendRunEvents,
   EndSession,
@@ -516,3 +517,35 @@ export function fold(events: Iterable<{ event: SessionEvent; revision: number }>
   for (const { event, revision } of events) current = evolve(current, event, revision);
   return current;
 }
+
+/**
+ * A retried appendRunEvents carries ids already stored: those events are dropped before deciding,
+ * so they are stored once. When all of them were stored, nothing is left to decide.
+ */
+export function withoutStoredEvents(
+  command: SessionCommand,
+  stored: ReadonlyMap<string, number>,
+): { command: SessionCommand | null; storedRevisions: number[] } {
+  if (command.type !== 'AppendRunEvents') return { command, storedRevisions: [] };
+  const storedRevisions: number[] = [];
+  const fresh = command.events.filter((event) => {
+    const revision = stored.get(event.id);
+    if (revision === undefined) return true;
+    storedRevisions.push(revision);
+    return false;
+  });
+  if (fresh.length === command.events.length) return { command, storedRevisions };
+  if (fresh.length === 0) return { command: null, storedRevisions };
+  // The client's expectedSequence described the batch as first sent; the stored part moved the session on.
+  const effective: AppendRunEvents = { ...command, events: fresh, expectedSequence: null };
+  return { command: effective, storedRevisions };
+}
+
+/** The session decider as the generic command handler folds it. */
+export const sessionDecider = {
+  initialState,
+  evolve,
+  decide,
+  decode: decodeSessionEvent,
+  deduplicate: withoutStoredEvents,
+};

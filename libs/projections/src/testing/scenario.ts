@@ -1,27 +1,34 @@
 import {
   Actor,
-  decide,
-  decidePins,
   deterministicUuid,
-  evolve,
-  initialState,
-  pinsStreamId,
   encodeEvent,
+  PinEvent,
+  pinsDecider,
+  pinsStreamId,
+  PinState,
   SessionCommand,
+  sessionDecider,
+  SessionEvent,
   SessionState,
   sessionStreamId,
+  SetPinned,
 } from '@ledger/domain';
-import type { EventStore, EventToAppend } from '@ledger/event-store';
+import { DeciderCommandHandler, type EventStore } from '@ledger/event-store';
 
 /**
- * Writes sessions through the domain's own decide, straight to an event store: what the command
- * side would store, for projection tests and benchmarks that need realistic streams fast.
+ * Writes sessions through the generic command handler and the domain's own deciders, straight to
+ * an event store: what the command side would store, for projection tests that need realistic
+ * streams fast.
  */
 export class ScenarioWriter {
-  private readonly states = new Map<string, { state: SessionState; revision: number }>();
+  private readonly sessions: DeciderCommandHandler<SessionCommand, SessionEvent, SessionState>;
+  private readonly pins: DeciderCommandHandler<SetPinned, PinEvent, PinState>;
   private counter = 0;
 
-  constructor(private readonly store: EventStore) {}
+  constructor(store: EventStore) {
+    this.sessions = new DeciderCommandHandler(store, sessionDecider);
+    this.pins = new DeciderCommandHandler(store, pinsDecider);
+  }
 
   private nextId(label: string): string {
     this.counter += 1;
@@ -30,32 +37,16 @@ export class ScenarioWriter {
 
   /** Decides and appends one command; returns the number of events written. */
   async run(command: SessionCommand): Promise<number> {
-    const entry = this.states.get(command.sessionId) ?? { state: initialState(), revision: -1 };
-    const events = decide(command, entry.state);
-    if (events.length === 0) return 0;
-    const toAppend: EventToAppend[] = events.map((event) => encodeEvent(event, { actor: command.actor, correlationId: event.id, causationId: event.id }));
-    await this.store.append(sessionStreamId(command.sessionId), toAppend, entry.revision === -1 ? 'no_stream' : entry.revision);
-    let { state, revision } = entry;
-    for (const event of events) state = evolve(state, event, ++revision);
-    this.states.set(command.sessionId, { state, revision });
-    return events.length;
+    const outcome = await this.sessions.handle(sessionStreamId(command.sessionId), command, (event) =>
+      encodeEvent(event, { actor: command.actor, correlationId: event.id, causationId: event.id }),
+    );
+    return outcome.events.length;
   }
 
   async pin(actor: Actor, sessionId: string, pinned: boolean, at: string): Promise<void> {
-    const stream = pinsStreamId(actor.organizationId, actor.principal.type, actor.principal.id);
-    const stored = await this.store.readStream(stream);
-    const current = new Set<string>();
-    for (const event of stored) {
-      const id = (event.data as { sessionId: string }).sessionId;
-      if (event.type === 'SessionPinned') current.add(id);
-      else current.delete(id);
-    }
-    const events = decidePins({ type: 'SetPinned', actor, sessionId, pinned, at, eventId: this.nextId('pin') }, current);
-    if (events.length === 0) return;
-    await this.store.append(
-      stream,
-      events.map((event) => encodeEvent(event, { actor, correlationId: event.id, causationId: event.id })),
-      stored.length === 0 ? 'no_stream' : stored[stored.length - 1]!.revision,
+    const command: SetPinned = { type: 'SetPinned', actor, sessionId, pinned, at, eventId: this.nextId('pin') };
+    await this.pins.handle(pinsStreamId(actor.organizationId, actor.principal.type, actor.principal.id), command, (event) =>
+      encodeEvent(event, { actor, correlationId: event.id, causationId: event.id }),
     );
   }
 

@@ -1,3 +1,4 @@
+import type { CodedError } from '@ledger/domain';
 /**
  * A direct evaluation of the `$group` stages the ledger's queries use: `_id` built from field
  * paths (alone, in an object, or through `$concat` / `$substrCP`), with `$sum` and `$first`
@@ -64,7 +65,10 @@ function compile(expression: unknown): Expression | null {
   return null;
 }
 
-class UnsupportedValue extends Error {}
+/** A value the fast path does not evaluate: caught here, and the pipeline goes to mingo instead. */
+export class UnsupportedValue extends Error implements CodedError {
+  readonly code = 'INTERNAL' as const;
+}
 
 type Accumulator = { kind: '$sum' | '$first'; expression: Expression };
 

@@ -1,6 +1,0 @@
-/** The one clock of the process; injected so tests and replays can control time. */
-export type Clock = () => Date;
-
-export const CLOCK = Symbol('CLOCK');
-
-export const systemClock: Clock = () => new Date();

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { ProjectionsModule } from '../queries/projections/projections.module';
+import { RunsModule } from '../queries/runs/runs.module';
+import { SessionsModule } from '../queries/sessions/sessions.module';
+import { AppendRunEventsResolver } from './append-run-events/append-run-events.resolver';
+import { CommandPreparation } from './command-preparation';
+import { EndSessionResolver } from './end-session/end-session.resolver';
+import { FinishRunResolver } from './finish-run/finish-run.resolver';
+import { MutationAnswers } from './mutation-answers';
+import { ResolveCheckpointResolver } from './resolve-checkpoint/resolve-checkpoint.resolver';
+import { SessionCommandHandler } from './session-command.handler';
+import { SetPinnedHandler } from './set-pinned/set-pinned.handler';
+import { SetPinnedResolver } from './set-pinned/set-pinned.resolver';
+import { StartRunResolver } from './start-run/start-run.resolver';
+import { StartSessionResolver } from './start-session/start-session.resolver';
+import { UpdateSessionResolver } from './update-session/update-session.resolver';
+
+/** The write side: one folder per mutation (input, validation, command mapping, resolver field), one command handler. */
+@Module({
+  imports: [SessionsModule, RunsModule, ProjectionsModule],
+  providers: [
+    CommandPreparation,
+    SessionCommandHandler,
+    SetPinnedHandler,
+    MutationAnswers,
+    StartSessionResolver,
+    UpdateSessionResolver,
+    StartRunResolver,
+    AppendRunEventsResolver,
+    FinishRunResolver,
+    ResolveCheckpointResolver,
+    EndSessionResolver,
+    SetPinnedResolver,
+  ],
+})
+export class CommandsModule {}

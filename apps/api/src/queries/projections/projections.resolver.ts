@@ -1,0 +1,33 @@
+import { Inject } from '@nestjs/common';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ProjectionEngine } from '@ledger/projections';
+import { CLOCK, Clock } from '../../platform/clock';
+import { GraphQLContext, requireAdmin, requireReader } from '../../platform/graphql/context';
+
+/** The audit: each projection's status, and (ADMIN) its blue/green rebuild and verification. */
+@Resolver()
+export class ProjectionsResolver {
+  constructor(
+    private readonly engine: ProjectionEngine,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Query('projections')
+  projections(@Context() context: GraphQLContext) {
+    requireReader(context);
+    return this.engine.statuses(this.clock().getTime());
+  }
+
+  /** A rebuild already under way is CONFLICT, an unknown name BAD_USER_INPUT: by the engine's error codes. */
+  @Mutation('rebuildProjection')
+  rebuildProjection(@Args('name') name: string, @Context() context: GraphQLContext) {
+    requireAdmin(context);
+    return this.engine.rebuild(name);
+  }
+
+  @Mutation('verifyProjection')
+  verifyProjection(@Args('name') name: string, @Context() context: GraphQLContext) {
+    requireAdmin(context);
+    return this.engine.verify(name);
+  }
+}
