@@ -1,5 +1,5 @@
 import type { JsonRecord, Principal, RunEventType, SessionKind, SessionStatus } from '@ledger/domain';
-import { sessionIdFromSource } from '@ledger/domain';
+import { DEFAULT_IDLE_TIMEOUT_SECONDS, sessionIdFromSource } from '@ledger/domain';
 
 /**
  * Realistic, reproducible bench data: a seeded PRNG, a catalog (organizations, accounts, flows,
@@ -860,7 +860,7 @@ export class SessionPlanner {
         });
         break;
       case 'RUNTIME': {
-        const deadline = t + (start.idleTimeoutSeconds ?? 1800) * 1000;
+        const deadline = t + (start.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS) * 1000;
         if (p.chance(0.5)) steps.push({ kind: 'end', at: endAt, status: 'ENDED', reason: 'runtime closed', by: null });
         else if (deadline < limit) steps.push({ kind: 'timeout', at: deadline + p.int(0, 60_000) });
         else plan.open = true;

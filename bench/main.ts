@@ -6,6 +6,7 @@ import { appendScenario } from './scenarios/append';
 import { appendGrowthScenario } from './scenarios/append-growth';
 import { ceilingScenario } from './scenarios/ceiling';
 import { ingestScenario } from './scenarios/ingest-api';
+import { otlpIngestScenario } from './scenarios/ingest-otlp';
 import { memoryScenario } from './scenarios/memory';
 import { queriesScenario } from './scenarios/queries';
 import { rebuildScenario } from './scenarios/rebuild';
@@ -22,6 +23,7 @@ const SCENARIOS: Scenario[] = [
   appendScenario,
   appendGrowthScenario,
   ingestScenario,
+  otlpIngestScenario,
   rebuildScenario,
   queriesScenario,
   memoryScenario,

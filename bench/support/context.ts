@@ -23,6 +23,9 @@ export interface Sizes {
   /** 3: concurrent clients and batches of 100 per client. */
   ingestClients: number;
   ingestBatchesPerClient: number;
+  /** 10: concurrent OTLP exporters and export batches (of 512 spans) per exporter. */
+  otlpExporters: number;
+  otlpBatchesPerExporter: number;
   /** 8: timed requests per query, and pages followed for the deep page. */
   queryRequests: number;
   deepPages: number;
@@ -38,6 +41,8 @@ export const SIZES: Record<Scale, Sizes> = {
     datasetRunEvents: 100_000,
     ingestClients: 8,
     ingestBatchesPerClient: 25,
+    otlpExporters: 4,
+    otlpBatchesPerExporter: 5,
     queryRequests: 100,
     deepPages: 20,
   },
@@ -50,6 +55,8 @@ export const SIZES: Record<Scale, Sizes> = {
     datasetRunEvents: 1_000_000,
     ingestClients: 8,
     ingestBatchesPerClient: 250,
+    otlpExporters: 8,
+    otlpBatchesPerExporter: 40,
     queryRequests: 200,
     deepPages: 20,
   },

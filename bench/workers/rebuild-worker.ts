@@ -1,13 +1,5 @@
 import { SqliteEventStore } from '@ledger/event-store';
-import {
-  InProcessChangeFeed,
-  ManagedAgentsProjection,
-  PinsProjection,
-  ProjectionEngine,
-  RunsProjection,
-  SessionsProjection,
-  UsageProjection,
-} from '@ledger/projections';
+import { createProjections, InProcessChangeFeed, ProjectionEngine } from '@ledger/projections';
 import { MemoryReadStore } from '@ledger/read-store';
 import { processMemory } from '../support/stats';
 
@@ -32,8 +24,7 @@ async function main(): Promise<void> {
   if (!file) throw new Error('usage: rebuild-worker <events.sqlite>');
   const store = new SqliteEventStore(file);
   const readStore = new MemoryReadStore();
-  const windows = { chatActiveSeconds: 1800, recentSeconds: 86400 };
-  const projections = [new SessionsProjection(windows), new RunsProjection(), new UsageProjection(), new ManagedAgentsProjection(), new PinsProjection()];
+  const projections = createProjections();
   const engine = new ProjectionEngine(store, readStore, projections, new InProcessChangeFeed());
   const head = await store.headPosition();
   global.gc?.();

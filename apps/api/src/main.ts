@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
-import { loadConfigOrExit } from './platform/config/ledger-config';
+import { loadConfigOrExit } from '@ledger/runtime';
+import { OTLP_TRACES_PATH, otlpBodyErrors, otlpBodyParser } from './otlp-ingest/otlp-body';
 
 /** A request body over the limit gets the contract's PAYLOAD_TOO_LARGE, in GraphQL's error shape. */
 function bodyErrors(error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction): void {
@@ -34,6 +35,7 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
     logger: nestLogLevels(config.logLevel),
   });
+  app.use(OTLP_TRACES_PATH, otlpBodyParser(config.limits.maxRequestBytes), otlpBodyErrors(config.limits.maxRequestBytes));
   app.use(express.json({ limit: config.limits.maxRequestBytes }));
   app.use(bodyErrors);
   app.enableShutdownHooks();

@@ -1,6 +1,6 @@
 import { demoPlan, DemoSession, parseSeed, parseSessionCount } from './demo-plan';
 
-const CLIENT_ID = /^[A-Za-z0-9_.:@/-]{1,128}$/;
+import { CLIENT_ID } from '@ledger/domain';
 
 function eventsOf(session: DemoSession) {
   return session.steps.flatMap((step) => (step.op === 'append' ? step.events : []));

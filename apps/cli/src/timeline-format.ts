@@ -1,3 +1,4 @@
+import { isSessionId } from '@ledger/domain';
 import { UsageError } from './errors';
 
 export interface TimelineEventView {
@@ -16,11 +17,9 @@ export interface TimelineEventView {
 /** The TimelineEvent selection, shared by the query and the subscription so both print alike. */
 export const TIMELINE_EVENT_FIELDS = 'sessionId sequence position id type runId at recordedAt actor { type id name } data';
 
-const SESSION_ID = /^session_[0-9a-f]{32}$/;
-
 export function parseSessionId(text: string): string {
   const id = text.trim();
-  if (!SESSION_ID.test(id)) throw new UsageError(`${JSON.stringify(text)} is not a session id: "session_" followed by 32 lowercase hex characters`);
+  if (!isSessionId(id)) throw new UsageError(`${JSON.stringify(text)} is not a session id: "session_" followed by 32 lowercase hex characters`);
   return id;
 }
 

@@ -9,6 +9,12 @@ export interface TokenUsage {
   totalTokens: number;
   costUsd: number;
   unpricedRequests: number;
+  /** Requests priced by the reporter's own costUsd. */
+  reportedCostRequests: number;
+  /** Requests priced from the operator's LEDGER_MODEL_PRICES. */
+  configuredCostRequests: number;
+  /** Requests priced from the maintained price table. */
+  priceTableCostRequests: number;
 }
 
 export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({
@@ -21,6 +27,9 @@ export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({
   totalTokens: 0,
   costUsd: 0,
   unpricedRequests: 0,
+  reportedCostRequests: 0,
+  configuredCostRequests: 0,
+  priceTableCostRequests: 0,
 });
 
 export interface ModelUsageData {
@@ -33,12 +42,34 @@ export interface ModelUsageData {
   costUsd?: number;
 }
 
-/** Where a request's cost came from; fixed when the event is recorded, so replays agree. */
-export type PricingSource = 'reported' | 'price-table' | 'unpriced';
+/**
+ * Where a request's cost came from, fixed when the event is recorded so replays agree: the
+ * reporter's costUsd, the operator's LEDGER_MODEL_PRICES, the maintained price table, or none.
+ */
+export type PricingSource = 'REPORTED' | 'CONFIGURED' | 'PRICE_TABLE' | 'UNPRICED';
+export const PRICING_SOURCES: readonly PricingSource[] = ['REPORTED', 'CONFIGURED', 'PRICE_TABLE', 'UNPRICED'];
+
+/** A unit price as the table states it: USD per million tokens, or a base with tiers by prompt size. */
+export type UnitPrice = number | { base: number; tiers: { start: number; price: number }[] };
+
+/** USD per million tokens of each kind, as used for one request. */
+export interface UnitPrices {
+  inputPerMTok?: UnitPrice;
+  outputPerMTok?: UnitPrice;
+  cacheReadPerMTok?: UnitPrice;
+  cacheWritePerMTok?: UnitPrice;
+}
 
 export interface Pricing {
   costUsd: number;
   source: PricingSource;
+  /** PRICE_TABLE: the table and its version, e.g. "@pydantic/genai-prices@0.1.8". */
+  table?: string;
+  /** PRICE_TABLE: the table's model the reported model matched, and its provider. */
+  pricedModel?: string;
+  provider?: string;
+  /** CONFIGURED and PRICE_TABLE: the unit prices the cost was computed from. */
+  unitPrices?: UnitPrices;
 }
 
 /** USD per million tokens, per model. */
@@ -50,18 +81,52 @@ export interface ModelPrice {
 }
 export type PriceTable = Record<string, ModelPrice>;
 
-/** The reporter's costUsd when given, else the price table, else unpriced (0, and counted). */
-export function priceModelUsage(usage: ModelUsageData, prices: PriceTable): Pricing {
-  if (typeof usage.costUsd === 'number') return { costUsd: usage.costUsd, source: 'reported' };
+/**
+ * A maintained price table (a port: the adapter wraps a package from the registry). `price` is
+ * deterministic for one version of the table: the same usage at the same instant gives the same
+ * answer, so the caller can freeze it in the event.
+ */
+export interface PriceTableLookup {
+  /** Name and version, recorded in every event priced from it. */
+  readonly version: string;
+  price(usage: ModelUsageData, at: string): { costUsd: number; pricedModel: string; provider: string; unitPrices: UnitPrices } | null;
+}
+
+/**
+ * The reporter's costUsd when given, else the operator's table (LEDGER_MODEL_PRICES), else the
+ * maintained price table, else unpriced (0, and counted). `at` is when the request happened:
+ * tables that change prices over time are read as of then.
+ */
+export function priceModelUsage(usage: ModelUsageData, prices: PriceTable, table: PriceTableLookup | null = null, at?: string): Pricing {
+  if (typeof usage.costUsd === 'number') return { costUsd: usage.costUsd, source: 'REPORTED' };
   const price = prices[usage.model];
-  if (!price) return { costUsd: 0, source: 'unpriced' };
-  const cost =
-    (usage.inputTokens * price.inputPerMTok +
-      usage.outputTokens * price.outputPerMTok +
-      (usage.cacheReadTokens ?? 0) * (price.cacheReadPerMTok ?? price.inputPerMTok) +
-      (usage.cacheWriteTokens ?? 0) * (price.cacheWritePerMTok ?? price.inputPerMTok)) /
-    1_000_000;
-  return { costUsd: roundUsd(cost), source: 'price-table' };
+  if (price) {
+    const cost =
+      (usage.inputTokens * price.inputPerMTok +
+        usage.outputTokens * price.outputPerMTok +
+        (usage.cacheReadTokens ?? 0) * (price.cacheReadPerMTok ?? price.inputPerMTok) +
+        (usage.cacheWriteTokens ?? 0) * (price.cacheWritePerMTok ?? price.inputPerMTok)) /
+      1_000_000;
+    const unitPrices: UnitPrices = {
+      inputPerMTok: price.inputPerMTok,
+      outputPerMTok: price.outputPerMTok,
+      cacheReadPerMTok: price.cacheReadPerMTok ?? price.inputPerMTok,
+      cacheWritePerMTok: price.cacheWritePerMTok ?? price.inputPerMTok,
+    };
+    return { costUsd: roundUsd(cost), source: 'CONFIGURED', unitPrices };
+  }
+  const found = table && at ? table.price(usage, at) : null;
+  if (found) {
+    return {
+      costUsd: roundUsd(found.costUsd),
+      source: 'PRICE_TABLE',
+      table: table!.version,
+      pricedModel: found.pricedModel,
+      provider: found.provider,
+      unitPrices: found.unitPrices,
+    };
+  }
+  return { costUsd: 0, source: 'UNPRICED' };
 }
 
 /** Micro-dollar precision keeps sums of many small costs stable across replays. */
@@ -85,7 +150,10 @@ export function usageOf(data: ModelUsageData, pricing: Pricing): TokenUsage {
     reasoningTokens: data.reasoningTokens ?? 0,
     totalTokens: data.inputTokens + data.outputTokens + cacheReadTokens + cacheWriteTokens,
     costUsd: pricing.costUsd,
-    unpricedRequests: pricing.source === 'unpriced' ? 1 : 0,
+    unpricedRequests: pricing.source === 'UNPRICED' ? 1 : 0,
+    reportedCostRequests: pricing.source === 'REPORTED' ? 1 : 0,
+    configuredCostRequests: pricing.source === 'CONFIGURED' ? 1 : 0,
+    priceTableCostRequests: pricing.source === 'PRICE_TABLE' ? 1 : 0,
   };
 }
 
@@ -100,6 +168,9 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
     totalTokens: a.totalTokens + b.totalTokens,
     costUsd: roundUsd(a.costUsd + b.costUsd),
     unpricedRequests: a.unpricedRequests + b.unpricedRequests,
+    reportedCostRequests: a.reportedCostRequests + b.reportedCostRequests,
+    configuredCostRequests: a.configuredCostRequests + b.configuredCostRequests,
+    priceTableCostRequests: a.priceTableCostRequests + b.priceTableCostRequests,
   };
 }
 
@@ -109,6 +180,6 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
  */
 export function usageOfRecorded(recorded: { data: Record<string, unknown>; pricing?: Pricing }): TokenUsage {
   const data = recorded.data as unknown as ModelUsageData;
-  const pricing: Pricing = recorded.pricing ?? (typeof data.costUsd === 'number' ? { costUsd: data.costUsd, source: 'reported' } : { costUsd: 0, source: 'unpriced' });
+  const pricing: Pricing = recorded.pricing ?? (typeof data.costUsd === 'number' ? { costUsd: data.costUsd, source: 'REPORTED' } : { costUsd: 0, source: 'UNPRICED' });
   return usageOf(data, pricing);
 }

@@ -33,7 +33,6 @@ export function managedAgentId(organizationId: string, principalId: string): str
 export class ManagedAgentsProjection implements Projection {
   readonly name = MANAGED_AGENTS;
   readonly version = 1;
-  readonly streamPrefixes = ['session-'];
   readonly collections: CollectionSpec[] = [
     { name: MANAGED_AGENTS, indexes: [{ keys: { organizationId: 1, lastActivityAt: -1, _id: 1 }, name: 'org_activity' }] },
     { name: MANAGED_AGENT_SESSIONS, indexes: [] },

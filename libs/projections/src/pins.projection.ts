@@ -21,7 +21,6 @@ export function principalKey(type: string, id: string): string {
 export class PinsProjection implements Projection {
   readonly name = PINS;
   readonly version = 1;
-  readonly streamPrefixes = ['pins-'];
   readonly collections: CollectionSpec[] = [{ name: PINS, indexes: [{ keys: { organizationId: 1, principalKey: 1, pinned: 1 }, name: 'org_principal' }] }];
 
   handles(event: RecordedEvent): boolean {

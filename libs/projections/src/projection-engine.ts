@@ -5,9 +5,11 @@ import { comparePositions, formatPosition } from '@ledger/event-store';
 import type { Document, ReadCollection, ReadStore } from '@ledger/read-store';
 import type { ChangeFeed } from './change-feed';
 import type { Projection } from './projection';
+import type { Projections } from './projections-view';
 import { CHECKPOINTS, PROJECTED_STREAMS, ProjectionRunner, ProjectionState } from './projection-runner';
 import type { SnapshotMeta, SnapshotStore } from './read-model-snapshots';
 import { SharedSubscription } from './shared-subscription';
+import { canonicalJson } from './canonical-json';
 
 export interface ProjectionStatusView {
   name: string;
@@ -31,6 +33,15 @@ export interface ProjectionVerificationView {
 }
 
 export interface ProjectionEngineOptions {
+  /**
+   * The lease term this engine works under (apps/projector). Collections left over by another
+   * term's rebuild or verification are dropped only once that term is over; collections with no
+   * record of who made them are left alone. Absent, the engine is the sole owner of its read store
+   * (the embedded default) and drops every leftover.
+   */
+  term?: number;
+  /** False once this process may no longer write (its lease lapsed): no batch is applied then. */
+  fence?(): boolean;
   checkpointEvery?: number;
   retryDelayMs?: number;
   clock?: () => number;
@@ -54,6 +65,14 @@ export const PROJECTION_REGISTRY = 'projection_registry';
 
 interface RegistryDocument extends Document {
   version: number;
+}
+
+/** Who made each collection that is not a live version (a rebuild's next version, a verification's scratch): its lease term. */
+export const PROJECTION_WORK = 'projection_work';
+
+interface WorkDocument extends Document {
+  projection: string;
+  term: number;
 }
 
 /** The physical collection of a projection's logical collection at a version. */
@@ -90,19 +109,6 @@ interface Slot {
   rebuild: { runner: ProjectionRunner; version: number; target: Position; done: Promise<ProjectionStatusView> } | null;
 }
 
-/** JSON with object keys sorted at every level: the same document always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -112,7 +118,7 @@ function sha256(text: string): string {
  * whether a position has been applied everywhere (read-your-writes), each one's status, and the
  * blue/green rebuild and verification of a projection.
  */
-export class ProjectionEngine {
+export class ProjectionEngine implements Projections {
   private readonly slots = new Map<string, Slot>();
   private readonly owners = new Map<string, Slot>();
   private started = false;
@@ -151,7 +157,34 @@ export class ProjectionEngine {
       stopAt: extra.stopAt,
       initialState: extra.initialState,
       onError: (error) => this.options.onError?.(projection.name, error),
+      fence: this.options.fence,
     });
+  }
+
+  /** Only collections this engine made, or made under a term that is over, are its to drop. */
+  private async mayDrop(name: string): Promise<boolean> {
+    if (this.options.term === undefined) return true;
+    const work = await this.readStore.collection<WorkDocument>(PROJECTION_WORK).findOne({ _id: name });
+    return work !== null && work.term <= this.options.term;
+  }
+
+  /** Drops a collection made for work that is over, and the record of who made it. */
+  private async dropWork(name: string): Promise<void> {
+    await this.readStore.collection(name).drop();
+    await this.readStore.collection(PROJECTION_WORK).deleteMany({ _id: name });
+  }
+
+  /** Records that this engine makes `names` for `projection`, before it does. */
+  private async claimWork(projection: string, names: string[]): Promise<void> {
+    const existing = new Set(await this.readStore.listCollections());
+    for (const name of names) {
+      if (existing.has(name) && !(await this.mayDrop(name))) {
+        throw new ProjectionBusyError(`${name} was made by another projector; it is left alone until that projector's lease is over`);
+      }
+      await this.dropWork(name);
+      const term = this.options.term ?? 0;
+      await this.readStore.collection<WorkDocument>(PROJECTION_WORK).updateOne({ _id: name }, { $set: { projection, term } }, { upsert: true });
+    }
   }
 
   /**
@@ -173,7 +206,7 @@ export class ProjectionEngine {
       for (const spec of slot.projection.collections) {
         const pattern = new RegExp(`^${spec.name}_(v\\d+|verify_[0-9a-f]+)$`);
         for (const name of existing) {
-          if (pattern.test(name) && name !== versionedName(spec.name, slot.version)) await this.readStore.collection(name).drop();
+          if (pattern.test(name) && name !== versionedName(spec.name, slot.version) && (await this.mayDrop(name))) await this.dropWork(name);
         }
       }
       slot.runner.useSharedSource(shared.subscribe);
@@ -304,6 +337,11 @@ export class ProjectionEngine {
     return run;
   }
 
+  /** Stores every projection's checkpoint where it moved (for processes that wait on stored checkpoints). */
+  async checkpoint(): Promise<void> {
+    for (const slot of this.slots.values()) await slot.runner.checkpoint();
+  }
+
   /** Projections still replaying the store: their read models are not complete yet. */
   catchingUpProjections(): string[] {
     return [...this.slots.values()].filter((slot) => slot.runner.state === 'CATCHING_UP').map((slot) => slot.projection.name);
@@ -391,7 +429,7 @@ export class ProjectionEngine {
     const slot = this.slot(name);
     if (slot.rebuild) throw new ProjectionBusyError(`a rebuild of ${name} (version ${slot.rebuild.version}) is already under way`);
     const version = slot.version + 1;
-    for (const spec of slot.projection.collections) await this.readStore.collection(versionedName(spec.name, version)).drop();
+    await this.claimWork(name, slot.projection.collections.map((spec) => versionedName(spec.name, version)));
     await this.readStore.collection(CHECKPOINTS).deleteMany({ _id: `${name}@v${version}` });
     const runner = this.runnerFor(slot.projection, version, null, { initialState: 'REBUILDING' });
     const target = await this.store.headPosition();
@@ -445,7 +483,11 @@ export class ProjectionEngine {
       .updateOne({ _id: slot.projection.name }, { $set: { version } }, { upsert: true });
     this.options.onSwap?.(slot.projection.name, version);
     await old.runner.stop();
-    for (const spec of slot.projection.collections) await this.readStore.collection(versionedName(spec.name, old.version)).drop();
+    for (const spec of slot.projection.collections) {
+      await this.readStore.collection(versionedName(spec.name, old.version)).drop();
+      // The new version is live now, no longer work in progress.
+      await this.readStore.collection(PROJECTION_WORK).deleteMany({ _id: versionedName(spec.name, version) });
+    }
     await this.readStore.collection(CHECKPOINTS).deleteMany({ _id: `${slot.projection.name}@v${old.version}` });
   }
 
@@ -485,6 +527,7 @@ export class ProjectionEngine {
     const live = await this.liveDigests(slot);
     const nonce = randomBytes(6).toString('hex');
     const physical = (logical: string) => `${logical}_verify_${nonce}`;
+    await this.claimWork(name, slot.projection.collections.map((spec) => physical(spec.name)));
     const scratch = this.runnerFor(slot.projection, slot.version, null, {
       collectionName: physical,
       checkpointId: `${name}@verify_${nonce}`,
@@ -512,7 +555,7 @@ export class ProjectionEngine {
       };
     } finally {
       await scratch.stop();
-      for (const spec of slot.projection.collections) await this.readStore.collection(physical(spec.name)).drop();
+      for (const spec of slot.projection.collections) await this.dropWork(physical(spec.name));
       await this.readStore.collection(CHECKPOINTS).deleteMany({ _id: `${name}@verify_${nonce}` });
     }
   }

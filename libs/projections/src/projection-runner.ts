@@ -1,3 +1,4 @@
+import type { CodedError } from '@ledger/domain';
 import { comparePositions, EventStore, Position, RecordedEvent, START_POSITION, Subscription } from '@ledger/event-store';
 import type { Document, ReadStore, IndexSpec } from '@ledger/read-store';
 import type { ChangeFeed } from './change-feed';
@@ -33,6 +34,18 @@ export interface ProjectionRunnerOptions {
   stopAt?: Position;
   /** The state to report while catching up: REBUILDING for a blue/green build. */
   initialState?: ProjectionState;
+  /** False once this process may no longer write (its lease lapsed): the batch is refused. */
+  fence?(): boolean;
+}
+
+/** A batch refused because the process no longer holds the projector's lease. */
+export class LeaseLostError extends Error implements CodedError {
+  readonly code = 'UNAVAILABLE' as const;
+
+  constructor() {
+    super('this projector no longer holds the lease; another one is taking over');
+    this.name = 'LeaseLostError';
+  }
 }
 
 type SubscribeToAll = EventStore['subscribeToAll'];
@@ -169,6 +182,17 @@ export class ProjectionRunner {
     });
   }
 
+  /**
+   * Stores the checkpoint of what is applied, if it moved: the last events of a catch-up are
+   * applied before the subscription says it is live, so nothing else would store them until the
+   * next event. Runs after the batch under way, never beside it.
+   */
+  checkpoint(): Promise<void> {
+    const run = this.flushChain.then(() => this.writeCheckpoint());
+    this.flushChain = run.catch(() => undefined);
+    return run;
+  }
+
   get isLive(): boolean {
     return this.subscription?.isLive ?? false;
   }
@@ -248,6 +272,7 @@ export class ProjectionRunner {
     const events = this.batch;
     this.batch = [];
     if (events.length === 0) return;
+    if (this.options.fence && !this.options.fence()) throw new LeaseLostError();
     const handled = events.filter((event) => this.projection.handles(event));
     if (handled.length > 0) {
       if (this.projection.applyBatch) await this.projection.applyBatch(handled, context);

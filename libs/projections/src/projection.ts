@@ -42,8 +42,6 @@ export interface Projection {
   readonly name: string;
   readonly version: number;
   readonly collections: CollectionSpec[];
-  /** Streams this projection reads, by id prefix. */
-  readonly streamPrefixes: string[];
   handles(event: RecordedEvent): boolean;
   apply(event: RecordedEvent, context: ProjectionContext): Promise<void>;
   /**
@@ -51,6 +49,4 @@ export interface Projection {
    * applying them one by one. Lets a projection fold a run of one document's events into one write.
    */
   applyBatch?(events: RecordedEvent[], context: ProjectionContext): Promise<void>;
-  /** Drops in-memory state (caches) before a rebuild into new collections. */
-  reset?(): void;
 }

@@ -1,27 +1,18 @@
+import { DEFAULT_WINDOWS } from '@ledger/domain';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore, RecordedEvent, SqliteEventStore } from '@ledger/event-store';
 import { MemoryReadStore, ReadStore } from '@ledger/read-store';
 import { InProcessChangeFeed } from './change-feed';
-import { ManagedAgentsProjection } from './managed-agents.projection';
-import { PinsProjection } from './pins.projection';
 import { positionKey, Projection, ProjectionContext, ReadModelChange } from './projection';
+import { createProjections } from './create-projections';
 import { ProjectionEngine, versionedName } from './projection-engine';
 import { CHECKPOINTS } from './projection-runner';
-import { RunsProjection } from './runs.projection';
 import { SessionsProjection } from './sessions.projection';
-import { UsageProjection } from './usage.projection';
 import { ScenarioWriter, writeMixedScenario } from './testing/scenario';
 
-const windows = { chatActiveSeconds: 1800, recentSeconds: 86400 };
-const allProjections = (): Projection[] => [
-  new SessionsProjection(windows),
-  new RunsProjection(),
-  new UsageProjection(),
-  new ManagedAgentsProjection(),
-  new PinsProjection(),
-];
+const allProjections = (): Projection[] => createProjections();
 
 async function dump(readStore: ReadStore, projection: Projection): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
@@ -175,7 +166,7 @@ describe('projections', () => {
     const feed = new InProcessChangeFeed();
     const seen: ReadModelChange[] = [];
     feed.subscribe((change) => seen.push(change));
-    const engine = new ProjectionEngine(store, readStore, [new SessionsProjection(windows)], feed);
+    const engine = new ProjectionEngine(store, readStore, [new SessionsProjection(DEFAULT_WINDOWS)], feed);
     await engine.start();
     expect(await engine.waitForHead(10_000)).toBe(true);
     await engine.stop();

@@ -1,20 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeSessionEvent, evolve, initialState, SessionState, sessionStreamId } from '@ledger/domain';
+import { decodeSessionEvent, DEFAULT_WINDOWS, evolve, initialState, SessionState, sessionStreamId } from '@ledger/domain';
 import { EventStore, SqliteEventStore } from '@ledger/event-store';
 import { Document, MemoryReadStore } from '@ledger/read-store';
-import { ManagedAgentsProjection } from './managed-agents.projection';
-import { PinsProjection } from './pins.projection';
 import { Projection, ProjectionContext } from './projection';
+import { createProjections } from './create-projections';
 import { ProjectionBusyError, ProjectionEngine, versionedName } from './projection-engine';
-import { RunsProjection } from './runs.projection';
 import { SessionsProjection, toSessionDocument } from './sessions.projection';
-import { UsageProjection } from './usage.projection';
 import { ORG_A_INGEST, ScenarioWriter, writeMixedScenario } from './testing/scenario';
 
-const windows = { chatActiveSeconds: 1800, recentSeconds: 86400 };
-const projections = (): Projection[] => [new SessionsProjection(windows), new RunsProjection(), new UsageProjection(), new ManagedAgentsProjection(), new PinsProjection()];
+const projections = (): Projection[] => createProjections();
 
 async function dumpLive(engine: ProjectionEngine, projection: Projection): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
@@ -152,7 +148,7 @@ describe('replay and audit', () => {
     const events = await store.readStream(sessionStreamId(sessionId));
     expect(events.length).toBeGreaterThan(5);
     const readStore = new MemoryReadStore();
-    const projection = new SessionsProjection(windows);
+    const projection = new SessionsProjection(DEFAULT_WINDOWS);
     const context: ProjectionContext = {
       collection: <T extends Document>(name: string) => readStore.collection<T>(versionedName(name, 1)),
       changed: () => undefined,
@@ -162,7 +158,7 @@ describe('replay and audit', () => {
       await projection.apply(event, context);
       folded = evolve(folded, decodeSessionEvent(event), event.revision);
       const projected = await readStore.collection(versionedName('sessions', 1)).findOne({ _id: sessionId });
-      expect(projected).toEqual(toSessionDocument(folded.view!, windows));
+      expect(projected).toEqual(toSessionDocument(folded.view!, DEFAULT_WINDOWS));
     }
   });
 

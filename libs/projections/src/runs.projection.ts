@@ -12,6 +12,7 @@ export interface RunDocument extends Document {
   organizationId: string;
   status: string;
   model: string | null;
+  agentName?: string | null;
   input: unknown;
   output: unknown;
   error: { code: string; message: string; at: string } | null;
@@ -56,7 +57,6 @@ function preview(value: unknown): string | null {
 export class RunsProjection implements Projection {
   readonly name = RUNS;
   readonly version = 1;
-  readonly streamPrefixes = ['session-'];
   readonly collections: CollectionSpec[] = [
     { name: RUNS, indexes: [{ keys: { organizationId: 1, sessionId: 1, startedAt: 1, _id: 1 }, name: 'org_session_started' }, { keys: { organizationId: 1, runId: 1 }, name: 'org_run' }] },
     { name: TOOL_CALLS, indexes: [{ keys: { organizationId: 1, sessionId: 1, runId: 1, startedAt: 1 }, name: 'org_session_run' }] },
@@ -87,6 +87,7 @@ export class RunsProjection implements Projection {
               organizationId,
               status: 'RUNNING',
               model: e.data.model,
+              agentName: e.data.agentName ?? null,
               input: e.data.input,
               output: null,
               error: null,

@@ -9,6 +9,7 @@ import {
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
+import { canonicalJson } from './canonical-json';
 import { CollectionSpec, Projection, ProjectionContext } from './projection';
 
 export const SESSIONS = 'sessions';
@@ -26,19 +27,6 @@ export type SessionDocument = SessionView &
     /** One digest per top-level metadata key and its value: see metadataEntry. */
     metadataEntries: string[];
   };
-
-/** JSON with object keys in a fixed order, so that equal values have one text whatever order they came in. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 /**
  * The metadata filter asks for exact equality of top-level values. MongoDB's own equality would
@@ -64,7 +52,6 @@ function viewOf(document: SessionDocument): SessionView {
 export class SessionsProjection implements Projection {
   readonly name = SESSIONS;
   readonly version = 1;
-  readonly streamPrefixes = ['session-'];
   readonly collections: CollectionSpec[] = [
     {
       name: SESSIONS,

@@ -64,7 +64,6 @@ function bucketId(parts: string[]): string {
 export class UsageProjection implements Projection {
   readonly name = 'usage';
   readonly version = 1;
-  readonly streamPrefixes = ['session-'];
   readonly collections: CollectionSpec[] = [
     {
       name: USAGE_BUCKETS,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModelUsageData, priceModelUsage, SessionCommand } from '@ledger/domain';
-import { LEDGER_CONFIG, LedgerConfig } from '../platform/config/ledger-config';
+import { ModelUsageData, priceModelUsage, PriceTableLookup, SessionCommand } from '@ledger/domain';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
+import { PRICE_TABLE } from '../pricing/genai-price-table';
 import { REDACTOR, RedactorPort } from './redactor.port';
 
 export interface PreparedCommand {
@@ -19,7 +20,7 @@ function redactableFields(command: SessionCommand): string[] {
     case 'UpdateSession':
       return ['title', 'tags', 'metadata'];
     case 'StartRun':
-      return ['input'];
+      return ['input', 'agentName'];
     case 'AppendRunEvents':
       return [];
     case 'FinishRun':
@@ -39,14 +40,16 @@ function redactableFields(command: SessionCommand): string[] {
 
 /**
  * Makes a command ready to decide: credentials redacted from everything the client wrote (in
- * one scan per command), and the cost of model usage fixed from the price table so that
- * replays agree whatever the table says later.
+ * one scan per command), and the cost of model usage fixed (reported, LEDGER_MODEL_PRICES, the
+ * maintained table as of the event's own instant, or unpriced) so that replays agree whatever
+ * the tables say later. GraphQL and OTLP ingestion both come through here.
  */
 @Injectable()
 export class CommandPreparation {
   constructor(
     @Inject(REDACTOR) private readonly redactor: RedactorPort,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(PRICE_TABLE) private readonly priceTable: PriceTableLookup | null,
   ) {}
 
   /** A payload the scan cannot read is a RedactionError, BAD_USER_INPUT by its code. */
@@ -59,7 +62,7 @@ export class CommandPreparation {
         if (rules.length > 0) redactions.set(event.id, rules);
         const data = value as typeof event.data;
         if (event.type !== 'MODEL_USAGE' || !isPriceable(data)) return { ...event, data };
-        return { ...event, data, pricing: priceModelUsage(data, this.config.modelPrices) };
+        return { ...event, data, pricing: priceModelUsage(data, this.config.modelPrices, this.priceTable, event.at) };
       });
       return { command: { ...command, events }, redactions };
     }

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { Redactor } from '@ledger/redaction';
 import { ProjectionsModule } from '../queries/projections/projections.module';
 import { RunsModule } from '../queries/runs/runs.module';
 import { SessionsModule } from '../queries/sessions/sessions.module';
 import { AppendRunEventsResolver } from './append-run-events/append-run-events.resolver';
+import { priceTableProvider } from '../pricing/genai-price-table';
 import { CommandPreparation } from './command-preparation';
 import { EndSessionResolver } from './end-session/end-session.resolver';
 import { FinishRunResolver } from './finish-run/finish-run.resolver';
 import { MutationAnswers } from './mutation-answers';
+import { REDACTOR } from './redactor.port';
 import { ResolveCheckpointResolver } from './resolve-checkpoint/resolve-checkpoint.resolver';
 import { SessionCommandHandler } from './session-command.handler';
 import { SetPinnedHandler } from './set-pinned/set-pinned.handler';
@@ -19,7 +22,9 @@ import { UpdateSessionResolver } from './update-session/update-session.resolver'
 @Module({
   imports: [SessionsModule, RunsModule, ProjectionsModule],
   providers: [
+    { provide: REDACTOR, useFactory: () => new Redactor() },
     CommandPreparation,
+    priceTableProvider,
     SessionCommandHandler,
     SetPinnedHandler,
     MutationAnswers,

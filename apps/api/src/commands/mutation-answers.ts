@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Actor, SessionCommand, sessionIdFromStream, UnavailableError } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { CLOCK, Clock } from '../platform/clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../platform/config/ledger-config';
-import type { GraphQLContext } from '../platform/graphql/context';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
+import { GraphQLContext, requireActor } from '../platform/graphql/context';
 import { ReadYourWrites } from '../queries/projections/read-your-writes';
 import { RunModel } from '../queries/runs/run.presenter';
 import { RunQueries } from '../queries/runs/runs.queries';
@@ -32,8 +32,24 @@ export class MutationAnswers {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute(command: SessionCommand, context: GraphQLContext): Promise<SessionCommandOutcome> {
-    return this.commands.execute(new ExecuteSessionCommand(command, context.requestId));
+  /** The caller's command, made by `build` at the server's clock, handled. */
+  async execute<C extends SessionCommand>(context: GraphQLContext, build: (actor: Actor, now: Date) => C) {
+    const actor = requireActor(context);
+    const command = build(actor, this.clock());
+    const outcome = await this.commands.execute<ExecuteSessionCommand, SessionCommandOutcome>(new ExecuteSessionCommand(command, context.requestId));
+    return { actor, command, outcome };
+  }
+
+  /** Handles the command and answers with the session after it. */
+  async sessionAfter(context: GraphQLContext, build: (actor: Actor, now: Date) => SessionCommand): Promise<SessionModel> {
+    const { actor, outcome } = await this.execute(context, build);
+    return this.session(actor, outcome);
+  }
+
+  /** Handles the command and answers with its run after it. */
+  async runAfter(context: GraphQLContext, build: (actor: Actor, now: Date) => SessionCommand & { runId: string }): Promise<RunModel> {
+    const { actor, command, outcome } = await this.execute(context, build);
+    return this.run(actor, outcome, command.sessionId, command.runId);
   }
 
   /** Waits until the projections have applied the command's write. */
@@ -41,8 +57,7 @@ export class MutationAnswers {
     await this.readYourWrites.waitFor(positionOf(outcome));
   }
 
-  /** The session after the command. */
-  async session(actor: Actor, outcome: SessionCommandOutcome): Promise<SessionModel> {
+  private async session(actor: Actor, outcome: SessionCommandOutcome): Promise<SessionModel> {
     await this.applied(outcome);
     const session = await this.sessions.session(actor, sessionIdFromStream(outcome.stream.streamId));
     const view = outcome.stream.state.view;
@@ -52,8 +67,7 @@ export class MutationAnswers {
     throw new UnavailableError('the session was written but cannot be read back yet; query it again shortly');
   }
 
-  /** The run after the command. */
-  async run(actor: Actor, outcome: SessionCommandOutcome, sessionId: string, runId: string): Promise<RunModel> {
+  private async run(actor: Actor, outcome: SessionCommandOutcome, sessionId: string, runId: string): Promise<RunModel> {
     await this.applied(outcome);
     const run = await this.runs.runOfSession(actor, sessionId, runId);
     if (run) return run;

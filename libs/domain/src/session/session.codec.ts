@@ -39,8 +39,24 @@ const modelUsageV1: Upcaster = {
   },
 };
 
+/**
+ * v2 named a cost's source in lower case and called the operator's LEDGER_MODEL_PRICES
+ * "price-table"; v3 has four sources (REPORTED, CONFIGURED, PRICE_TABLE for the maintained
+ * table, UNPRICED), so a v2 "price-table" is CONFIGURED.
+ */
+const V2_PRICING_SOURCES: Record<string, string> = { reported: 'REPORTED', 'price-table': 'CONFIGURED', unpriced: 'UNPRICED' };
+const modelUsageV2: Upcaster = {
+  type: 'MODEL_USAGE',
+  fromVersion: 2,
+  upcast(recorded) {
+    const pricing = recorded.pricing as { source?: string } | undefined;
+    if (!pricing || typeof pricing.source !== 'string') return recorded;
+    return { ...recorded, pricing: { ...pricing, source: V2_PRICING_SOURCES[pricing.source] ?? pricing.source } };
+  },
+};
+
 /** The upcaster chain, applied in order of version on every read. */
-export const UPCASTERS: readonly Upcaster[] = [modelUsageV1];
+export const UPCASTERS: readonly Upcaster[] = [modelUsageV1, modelUsageV2];
 
 export function upcastData(type: string, version: number, data: Record<string, unknown>): Record<string, unknown> {
   let current = data;

@@ -53,6 +53,8 @@ export interface StartRun extends CommandBase {
   eventId: string;
   runId: string;
   model?: string | null;
+  /** The agent that ran it (OTLP: gen_ai.agent.name). */
+  agentName?: string | null;
   input?: Json | null;
 }
 

@@ -367,7 +367,7 @@ function decideStartRun(state: SessionState, c: StartRun): SessionEvent[] {
   const view = requireSession(state, c);
   if (state.runs.has(c.runId)) return [];
   requireOpen(view);
-  return [{ type: 'RunStarted', id: c.eventId, at: c.at, data: { runId: c.runId, model: c.model ?? null, input: c.input ?? null } }];
+  return [{ type: 'RunStarted', id: c.eventId, at: c.at, data: { runId: c.runId, model: c.model ?? null, input: c.input ?? null, ...(c.agentName ? { agentName: c.agentName } : {}) } }];
 }
 
 function decideAppend(state: SessionState, c: AppendRunEvents): SessionEvent[] {

@@ -3,7 +3,7 @@ import { LedgerError } from '../errors';
 import { decide, evolve, fold, initialState, SessionState, SessionView } from './session.decider';
 import type { SessionCommand, StartSession } from './session.commands';
 import type { SessionEvent } from './session.events';
-import { activeUntil, FOREVER, progressOf } from './session.views';
+import { activeUntil, DEFAULT_WINDOWS, FOREVER, progressOf } from './session.views';
 
 const T0 = '2026-11-01T10:00:00.000Z';
 const T1 = '2026-11-01T10:01:00.000Z';
@@ -13,7 +13,7 @@ const ingest: Actor = { organizationId: 'org-a', principal: { type: 'MANAGED_AGE
 const operator: Actor = { organizationId: 'org-a', principal: { type: 'USER', id: 'ops' }, roles: ['OPERATOR'] };
 const viewer: Actor = { organizationId: 'org-a', principal: { type: 'USER', id: 'v' }, roles: ['VIEWER'] };
 const stranger: Actor = { organizationId: 'org-b', principal: { type: 'USER', id: 'x' }, roles: ['ADMIN'] };
-const windows = { chatActiveSeconds: 1800, recentSeconds: 86400 };
+const windows = DEFAULT_WINDOWS;
 
 function start(overrides: Partial<StartSession> = {}): StartSession {
   return { type: 'StartSession', sessionId: SID, actor: ingest, at: T0, eventId: 'e-start', kind: 'FLOW_RUN', ...overrides };
@@ -195,7 +195,7 @@ describe('AppendRunEvents: every run event type', () => {
 
   it('MODEL_USAGE adds to the session usage, with the price fixed at ingest', () => {
     const command = runEvents([{ type: 'MODEL_USAGE', data: { model: 'gpt-x', inputTokens: 100, outputTokens: 50, cacheReadTokens: 10, reasoningTokens: 5 } }]);
-    (command as { events: { pricing?: unknown }[] }).events[0]!.pricing = { costUsd: 0.25, source: 'price-table' };
+    (command as { events: { pricing?: unknown }[] }).events[0]!.pricing = { costUsd: 0.25, source: 'CONFIGURED' };
     const state = given(start(), startRun(), command);
     expect(view(state).usage).toEqual({
       requests: 1,
@@ -207,6 +207,9 @@ describe('AppendRunEvents: every run event type', () => {
       totalTokens: 160,
       costUsd: 0.25,
       unpricedRequests: 0,
+      reportedCostRequests: 0,
+      configuredCostRequests: 1,
+      priceTableCostRequests: 0,
     });
   });
 

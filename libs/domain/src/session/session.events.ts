@@ -72,6 +72,8 @@ export interface RunStarted {
   runId: string;
   model: string | null;
   input: Json | null;
+  /** Absent in events stored before it existed. */
+  agentName?: string | null;
 }
 
 export interface RunFinished {
@@ -131,4 +133,4 @@ export type SessionEvent = SessionEventBody & {
 };
 
 /** Current schema version of session events; older ones are upcast on read. */
-export const SESSION_EVENT_SCHEMA_VERSION = 2;
+export const SESSION_EVENT_SCHEMA_VERSION = 3;

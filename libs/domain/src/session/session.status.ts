@@ -75,3 +75,18 @@ export function statusGroup(status: SessionStatus, active: boolean): StatusGroup
     }
   }
 }
+
+/**
+ * The statuses of a group: those in it whatever Active says, and those in it only while active or
+ * only while not (OPEN). What a status filter needs, derived from `statusGroup` itself.
+ */
+export function statusesOfGroup(group: StatusGroup): { always: SessionStatus[]; whileActive: SessionStatus[]; whileIdle: SessionStatus[] } {
+  const inGroup = (active: boolean) => SESSION_STATUSES.filter((status) => statusGroup(status, active) === group);
+  const active = inGroup(true);
+  const idle = inGroup(false);
+  return {
+    always: active.filter((status) => idle.includes(status)),
+    whileActive: active.filter((status) => !idle.includes(status)),
+    whileIdle: idle.filter((status) => !active.includes(status)),
+  };
+}

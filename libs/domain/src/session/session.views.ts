@@ -11,6 +11,9 @@ export interface ActivityWindows {
   recentSeconds: number;
 }
 
+/** The windows when configuration says nothing: a CHAT is active 30 minutes after its last message; recent is 24 hours. */
+export const DEFAULT_WINDOWS: ActivityWindows = Object.freeze({ chatActiveSeconds: 1800, recentSeconds: 86400 });
+
 /** Stands for "active until something happens": flows and tasks stay active while their status says so. */
 export const FOREVER = '9999-12-31T23:59:59.999Z';
 

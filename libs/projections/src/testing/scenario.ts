@@ -110,7 +110,7 @@ export async function writeMixedScenario(writer: ScenarioWriter, baseTime = Date
           type: 'MODEL_USAGE',
           at: at(baseTime, n * 70 + 4),
           data: { model: n % 2 ? 'gpt-x' : 'claude-y', inputTokens: 100 * (n + 1), outputTokens: 10 * (n + 1), cacheReadTokens: n, ...(n % 3 === 0 ? {} : { costUsd: 0.01 * n }) },
-          pricing: n % 3 === 0 ? { costUsd: 0, source: 'unpriced' } : { costUsd: 0.01 * n, source: 'reported' },
+          pricing: n % 3 === 0 ? { costUsd: 0, source: 'UNPRICED' } : { costUsd: 0.01 * n, source: 'REPORTED' },
         },
         { id: writer.id('e'), type: 'MESSAGE', at: at(baseTime, n * 70 + 5), data: { role: 'assistant', text: `answer ${n}` } },
       ],

@@ -3,9 +3,8 @@ import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { Actor, AppendRunEvents, BadUserInputError, deterministicUuid, JsonRecord, PayloadTooLargeError, RunEventToRecord } from '@ledger/domain';
 import { formatPosition } from '@ledger/event-store';
-import { CLOCK, Clock } from '../../platform/clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
-import { GraphQLContext, requireActor } from '../../platform/graphql/context';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
+import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers, positionOf } from '../mutation-answers';
 import { validateInput } from '../validation';
 import { AppendRunEventsInput } from './append-run-events.input';
@@ -63,15 +62,13 @@ export function toAppendRunEvents(actor: Actor, raw: unknown, now: Date, limits:
 export class AppendRunEventsResolver {
   constructor(
     private readonly answers: MutationAnswers,
-    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
+  /** Answers once the projections have applied the batch; a fully retried batch answers where it was stored. */
   @Mutation('appendRunEvents')
   async appendRunEvents(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
-    const actor = requireActor(context);
-    const command = toAppendRunEvents(actor, raw, this.clock(), this.config.limits);
-    const outcome = await this.answers.execute(command, context);
+    const { command, outcome } = await this.answers.execute(context, (actor, now) => toAppendRunEvents(actor, raw, now, this.config.limits));
     await this.answers.applied(outcome);
     const position = positionOf(outcome);
     return {

@@ -1,8 +1,6 @@
-import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { Actor, deterministicUuid, EndSession } from '@ledger/domain';
-import { CLOCK, Clock } from '../../platform/clock';
-import { GraphQLContext, requireActor } from '../../platform/graphql/context';
+import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
 import { validateInput } from '../validation';
 import { EndSessionInput } from './end-session.input';
@@ -22,15 +20,10 @@ export function toEndSession(actor: Actor, input: EndSessionInput, at: string): 
 
 @Resolver('Mutation')
 export class EndSessionResolver {
-  constructor(
-    private readonly answers: MutationAnswers,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly answers: MutationAnswers) {}
 
   @Mutation('endSession')
-  async endSession(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
-    const actor = requireActor(context);
-    const command = toEndSession(actor, validateInput(EndSessionInput, raw), this.clock().toISOString());
-    return this.answers.session(actor, await this.answers.execute(command, context));
+  endSession(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
+    return this.answers.sessionAfter(context, (actor, now) => toEndSession(actor, validateInput(EndSessionInput, raw), now.toISOString()));
   }
 }

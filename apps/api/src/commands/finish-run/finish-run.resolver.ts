@@ -1,8 +1,6 @@
-import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { Actor, deterministicUuid, FinishRun } from '@ledger/domain';
-import { CLOCK, Clock } from '../../platform/clock';
-import { GraphQLContext, requireActor } from '../../platform/graphql/context';
+import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
 import { validateInput } from '../validation';
 import { FinishRunInput } from './finish-run.input';
@@ -24,15 +22,10 @@ export function toFinishRun(actor: Actor, input: FinishRunInput, at: string): Fi
 
 @Resolver('Mutation')
 export class FinishRunResolver {
-  constructor(
-    private readonly answers: MutationAnswers,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly answers: MutationAnswers) {}
 
   @Mutation('finishRun')
-  async finishRun(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
-    const actor = requireActor(context);
-    const command = toFinishRun(actor, validateInput(FinishRunInput, raw), this.clock().toISOString());
-    return this.answers.run(actor, await this.answers.execute(command, context), command.sessionId, command.runId);
+  finishRun(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
+    return this.answers.runAfter(context, (actor, now) => toFinishRun(actor, validateInput(FinishRunInput, raw), now.toISOString()));
   }
 }

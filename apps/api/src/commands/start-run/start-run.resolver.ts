@@ -1,9 +1,7 @@
-import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { randomBytes } from 'node:crypto';
 import { Actor, deterministicUuid, StartRun } from '@ledger/domain';
-import { CLOCK, Clock } from '../../platform/clock';
-import { GraphQLContext, requireActor } from '../../platform/graphql/context';
+import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
 import { validateInput } from '../validation';
 import { StartRunInput } from './start-run.input';
@@ -19,21 +17,17 @@ export function toStartRun(actor: Actor, input: StartRunInput, at: string): Star
     eventId: deterministicUuid(input.sessionId, 'RunStarted', runId),
     runId,
     model: input.model,
+    agentName: input.agentName,
     input: (input.input ?? null) as never,
   };
 }
 
 @Resolver('Mutation')
 export class StartRunResolver {
-  constructor(
-    private readonly answers: MutationAnswers,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly answers: MutationAnswers) {}
 
   @Mutation('startRun')
-  async startRun(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
-    const actor = requireActor(context);
-    const command = toStartRun(actor, validateInput(StartRunInput, raw), this.clock().toISOString());
-    return this.answers.run(actor, await this.answers.execute(command, context), command.sessionId, command.runId);
+  startRun(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
+    return this.answers.runAfter(context, (actor, now) => toStartRun(actor, validateInput(StartRunInput, raw), now.toISOString()));
   }
 }

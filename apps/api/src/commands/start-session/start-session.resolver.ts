@@ -1,9 +1,7 @@
-import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { randomBytes } from 'node:crypto';
 import { Actor, deterministicUuid, JsonRecord, Principal, sessionIdFromIdempotencyKey, sessionIdFromSource, StartSession } from '@ledger/domain';
-import { CLOCK, Clock } from '../../platform/clock';
-import { GraphQLContext, requireActor } from '../../platform/graphql/context';
+import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
 import { validateInput } from '../validation';
 import { StartSessionInput } from './start-session.input';
@@ -46,15 +44,10 @@ export function toStartSession(actor: Actor, input: StartSessionInput, at: strin
 
 @Resolver('Mutation')
 export class StartSessionResolver {
-  constructor(
-    private readonly answers: MutationAnswers,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly answers: MutationAnswers) {}
 
   @Mutation('startSession')
-  async startSession(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
-    const actor = requireActor(context);
-    const command = toStartSession(actor, validateInput(StartSessionInput, raw), this.clock().toISOString());
-    return this.answers.session(actor, await this.answers.execute(command, context));
+  startSession(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
+    return this.answers.sessionAfter(context, (actor, now) => toStartSession(actor, validateInput(StartSessionInput, raw), now.toISOString()));
   }
 }

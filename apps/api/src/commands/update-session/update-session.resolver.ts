@@ -1,9 +1,7 @@
-import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { Actor, JsonRecord, UpdateSession } from '@ledger/domain';
-import { CLOCK, Clock } from '../../platform/clock';
-import { GraphQLContext, requireActor } from '../../platform/graphql/context';
+import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers } from '../mutation-answers';
 import { validateInput } from '../validation';
 import { UpdateSessionInput } from './update-session.input';
@@ -26,15 +24,10 @@ export function toUpdateSession(actor: Actor, input: UpdateSessionInput, at: str
 
 @Resolver('Mutation')
 export class UpdateSessionResolver {
-  constructor(
-    private readonly answers: MutationAnswers,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly answers: MutationAnswers) {}
 
   @Mutation('updateSession')
-  async updateSession(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
-    const actor = requireActor(context);
-    const command = toUpdateSession(actor, validateInput(UpdateSessionInput, raw), this.clock().toISOString());
-    return this.answers.session(actor, await this.answers.execute(command, context));
+  updateSession(@Args('input') raw: unknown, @Context() context: GraphQLContext) {
+    return this.answers.sessionAfter(context, (actor, now) => toUpdateSession(actor, validateInput(UpdateSessionInput, raw), now.toISOString()));
   }
 }

@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Actor, PRINCIPAL_TYPES, PrincipalType, Role, ROLES } from '@ledger/domain';
-import { ApiKeyEntry, ConfigError, LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
+import { ApiKeyEntry, ConfigError, LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 
 function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();

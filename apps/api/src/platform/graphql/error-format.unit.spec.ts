@@ -15,11 +15,12 @@ import {
   UnavailableError,
 } from '@ledger/domain';
 import { ConcurrentChangeError, EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '@ledger/event-store';
-import { ProjectionBusyError, UnknownProjectionError } from '@ledger/projections';
+import { LeaseLostError, ProjectionBusyError, ProjectorRefusal, UnknownProjectionError } from '@ledger/projections';
 import { DuplicateKeyError, ReadStoreError, ReadStoreUnavailableError } from '@ledger/read-store';
 import { UnsupportedValue } from '../../../../../libs/read-store/src/memory/fast-group';
 import { RedactionError } from '@ledger/redaction';
-import { ConfigError } from '../config/ledger-config';
+import { ConfigError } from '@ledger/runtime';
+import { OtlpDecodeError } from '../../otlp-ingest/otlp-codec';
 import { projectRoot } from './schema';
 import { formatError } from './error-format';
 
@@ -44,8 +45,11 @@ const ERRORS: Record<string, { error: Error; code: ErrorCode }> = {
   UnsupportedValue: { error: new UnsupportedValue(), code: 'INTERNAL' },
   ProjectionBusyError: { error: new ProjectionBusyError('a rebuild of sessions is already under way'), code: 'CONFLICT' },
   UnknownProjectionError: { error: new UnknownProjectionError('no projection named "x"'), code: 'BAD_USER_INPUT' },
+  LeaseLostError: { error: new LeaseLostError(), code: 'UNAVAILABLE' },
+  ProjectorRefusal: { error: new ProjectorRefusal('CONFLICT', 'a rebuild of runs is already under way'), code: 'CONFLICT' },
   RedactionError: { error: new RedactionError('value input contains a reference cycle'), code: 'BAD_USER_INPUT' },
   ConfigError: { error: new ConfigError('PORT must be a number'), code: 'INTERNAL' },
+  OtlpDecodeError: { error: new OtlpDecodeError('the body is not an OTLP protobuf ExportTraceServiceRequest'), code: 'BAD_USER_INPUT' },
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { ProjectionEngine } from '@ledger/projections';
+import { Projections, PROJECTIONS } from '@ledger/projections';
 
 /**
  * GET /health/live: the process answers. GET /health (readiness): the event store answers and
@@ -13,7 +13,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly engine: ProjectionEngine,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
   ) {}
 
   @Get('live')
@@ -36,8 +36,8 @@ export class HealthController {
       },
       async () => {
         const indicator = this.indicators.check('projections');
-        const failed = this.engine.failedProjections();
-        const catchingUp = this.engine.catchingUpProjections();
+        const failed = this.projections.failedProjections();
+        const catchingUp = this.projections.catchingUpProjections();
         return failed.length === 0 && catchingUp.length === 0 ? indicator.up() : indicator.down({ failed, catchingUp });
       },
     ]);

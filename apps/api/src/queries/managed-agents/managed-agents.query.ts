@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '@ledger/domain';
-import { MANAGED_AGENTS, ManagedAgentDocument, ProjectionEngine, SESSIONS, SessionDocument } from '@ledger/projections';
+import { MANAGED_AGENTS, ManagedAgentDocument, PROJECTIONS, Projections, SessionDocument, SESSIONS } from '@ledger/projections';
 import type { Filter } from '@ledger/read-store';
 import { CLOCK, Clock } from '../../platform/clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import { decodeCursor, encodeCursor, requirePageSize } from '../paging';
 import { presentSession } from '../sessions/session.presenter';
 import { NEWEST_FIRST } from '../sessions/sessions.queries';
@@ -13,7 +13,7 @@ import { presentUsage } from '../usage/usage.presenter';
 @Injectable()
 export class ManagedAgentsQuery {
   constructor(
-    private readonly engine: ProjectionEngine,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -23,11 +23,11 @@ export class ManagedAgentsQuery {
     const cursor = decodeCursor<{ t: string; id: string }>(after, (c) => typeof c.t === 'string' && typeof c.id === 'string');
     const parts: Filter[] = [{ organizationId: actor.organizationId }];
     if (cursor) parts.push({ $or: [{ lastActivityAt: { $lt: cursor.t } }, { lastActivityAt: cursor.t, _id: { $gt: cursor.id } }] });
-    const documents = await this.engine
+    const documents = await this.projections
       .collection<ManagedAgentDocument>(MANAGED_AGENTS)
       .find({ $and: parts }, { sort: { lastActivityAt: -1, _id: 1 }, limit: size + 1 });
     const now = this.clock().toISOString();
-    const sessions = this.engine.collection<SessionDocument>(SESSIONS);
+    const sessions = this.projections.collection<SessionDocument>(SESSIONS);
     const edges = await Promise.all(
       documents.slice(0, size).map(async (document) => {
         const active = await sessions.find(

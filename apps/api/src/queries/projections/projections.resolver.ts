@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { ProjectionEngine } from '@ledger/projections';
+import { PROJECTIONS, Projections } from '@ledger/projections';
 import { CLOCK, Clock } from '../../platform/clock';
 import { GraphQLContext, requireAdmin, requireReader } from '../../platform/graphql/context';
 
@@ -8,7 +8,7 @@ import { GraphQLContext, requireAdmin, requireReader } from '../../platform/grap
 @Resolver()
 export class ProjectionsResolver {
   constructor(
-    private readonly engine: ProjectionEngine,
+    @Inject(PROJECTIONS) private readonly engine: Projections,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -18,7 +18,7 @@ export class ProjectionsResolver {
     return this.engine.statuses(this.clock().getTime());
   }
 
-  /** A rebuild already under way is CONFLICT, an unknown name BAD_USER_INPUT: by the engine's error codes. */
+  /** A rebuild already under way is CONFLICT, an unknown name BAD_USER_INPUT: by the error codes of the projections lib. */
   @Mutation('rebuildProjection')
   rebuildProjection(@Args('name') name: string, @Context() context: GraphQLContext) {
     requireAdmin(context);

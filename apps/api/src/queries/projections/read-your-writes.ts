@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Position } from '@ledger/event-store';
-import { ProjectionEngine } from '@ledger/projections';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
+import { Projections, PROJECTIONS } from '@ledger/projections';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 
 /**
  * Read-your-writes: a mutation's answer waits (bounded by READ_YOUR_WRITES_TIMEOUT_MS) until the
@@ -10,13 +10,13 @@ import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config
 @Injectable()
 export class ReadYourWrites {
   constructor(
-    private readonly engine: ProjectionEngine,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   /** True once every projection has applied `position` (at once when there is none); false on timeout. */
   async waitFor(position: Position | null): Promise<boolean> {
     if (!position) return true;
-    return this.engine.waitFor(position, this.config.readYourWritesTimeoutMs);
+    return this.projections.waitFor(position, this.config.readYourWritesTimeoutMs);
   }
 }

@@ -8,6 +8,7 @@ export interface RunModel {
   organizationId: string;
   status: string;
   model: string | null;
+  agentName: string | null;
   input: unknown;
   output: unknown;
   error: { code: string; message: string; at: string } | null;
@@ -24,6 +25,7 @@ export function presentRun(document: RunDocument): RunModel {
     organizationId: document.organizationId,
     status: document.status,
     model: document.model,
+    agentName: document.agentName ?? null,
     input: document.input,
     output: document.output,
     error: document.error,

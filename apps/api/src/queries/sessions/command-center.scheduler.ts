@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { CommandBus } from '@nestjs/cqrs';
 import { deterministicUuid, FOREVER, plusSeconds, SYSTEM_PRINCIPAL } from '@ledger/domain';
 import { START_POSITION } from '@ledger/event-store';
-import { CHANGE_FEED, ChangeFeed, ProjectionEngine, SESSIONS, SessionDocument } from '@ledger/projections';
+import { CHANGE_FEED, ChangeFeed, Projections, PROJECTIONS, SessionDocument, SESSIONS } from '@ledger/projections';
 import { ExecuteSessionCommand } from '../../commands/session-command.handler';
 import { CLOCK, Clock } from '../../platform/clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 
 /** setTimeout's longest delay; a later instant is reached by waking early and re-arming. */
 const MAX_DELAY_MS = 2_147_000_000;
@@ -29,7 +29,7 @@ export class CommandCenterScheduler implements OnApplicationBootstrap, OnApplica
   private running: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly engine: ProjectionEngine,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
     private readonly commands: CommandBus,
     @Inject(CHANGE_FEED) private readonly feed: ChangeFeed,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -43,7 +43,7 @@ export class CommandCenterScheduler implements OnApplicationBootstrap, OnApplica
       if (change.collection === SESSIONS && change.projection !== 'scheduler') this.rearmSoon();
     });
     // Deadlines that passed while no process was running are handled now: the timer survives restarts.
-    void this.engine.waitForHead(60_000).then(() => this.wake());
+    void this.projections.waitForHead(60_000).then(() => this.wake());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -64,7 +64,7 @@ export class CommandCenterScheduler implements OnApplicationBootstrap, OnApplica
 
   /** The next instant at which some session changes section or times out. */
   private async nextInstant(now: string): Promise<number | null> {
-    const sessions = this.engine.collection<SessionDocument>(SESSIONS);
+    const sessions = this.projections.collection<SessionDocument>(SESSIONS);
     const [active] = await sessions.find({ activeUntil: { $gt: now, $lt: FOREVER } }, { sort: { activeUntil: 1 }, limit: 1 });
     const recent = this.config.windows.recentSeconds;
     const since = plusSeconds(now, -recent);
@@ -106,7 +106,7 @@ export class CommandCenterScheduler implements OnApplicationBootstrap, OnApplica
 
   private async process(): Promise<void> {
     if (this.stopped) return;
-    const sessions = this.engine.collection<SessionDocument>(SESSIONS);
+    const sessions = this.projections.collection<SessionDocument>(SESSIONS);
     const from = this.lastWake;
     const now = this.clock().toISOString();
     this.lastWake = now;

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor, isActive, isRecent, plusSeconds } from '@ledger/domain';
-import { CHANGE_FEED, ChangeFeed, ProjectionEngine, SESSIONS, SessionDocument } from '@ledger/projections';
+import { CHANGE_FEED, ChangeFeed, PROJECTIONS, Projections, SessionDocument, SESSIONS } from '@ledger/projections';
 import { CLOCK, Clock } from '../../platform/clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import { CloseSubscriber, closeWhenSlow, CoalescingQueue } from '../coalescing-queue';
 import { SessionFilterInput, SessionFilters } from './session-filter';
 import { presentSession, SessionModel } from './session.presenter';
@@ -26,7 +26,7 @@ export class SessionFeeds {
     @Inject(CHANGE_FEED) private readonly feed: ChangeFeed,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly engine: ProjectionEngine,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
     private readonly filters: SessionFilters,
   ) {}
 
@@ -37,7 +37,7 @@ export class SessionFeeds {
   /** Every change to what commandCenter(filter) returns, including time passing (ACTIVE_NOW -> RECENT -> GONE). */
   async commandCenter(actor: Actor, filter: SessionFilterInput | null, close: CloseSubscriber): Promise<AsyncIterableIterator<CommandCenterChange>> {
     const now = this.clock().toISOString();
-    const sessions = this.engine.collection<SessionDocument>(SESSIONS);
+    const sessions = this.projections.collection<SessionDocument>(SESSIONS);
     const base = await this.filters.build(actor, filter, now);
     const recentSince = plusSeconds(now, -this.config.windows.recentSeconds);
     // What the subscriber already has: the sections as commandCenter(filter) answers now.
@@ -74,7 +74,7 @@ export class SessionFeeds {
 
   /** The Session after every change. */
   async sessionChanged(actor: Actor, id: string, close: CloseSubscriber): Promise<AsyncIterableIterator<SessionModel>> {
-    const sessions = this.engine.collection<SessionDocument>(SESSIONS);
+    const sessions = this.projections.collection<SessionDocument>(SESSIONS);
     let lastSequence = -1;
     const queue = new CoalescingQueue<string, SessionModel>(
       this.capacity,

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { Actor, BadUserInputError } from '@ledger/domain';
-import { metadataEntry, PINS, PinDocument, principalKey, ProjectionEngine } from '@ledger/projections';
+import { Inject, Injectable } from '@nestjs/common';
+import { Actor, BadUserInputError, statusesOfGroup, StatusGroup } from '@ledger/domain';
+import { metadataEntry, PinDocument, PINS, principalKey, Projections, PROJECTIONS } from '@ledger/projections';
 import type { Filter } from '@ledger/read-store';
 
 export interface SessionFilterInput {
@@ -20,13 +20,19 @@ export interface SessionFilterInput {
   lastActivityAfter?: string | null;
 }
 
-export const ATTENTION_STATUSES = ['WAITING', 'PAUSED', 'BLOCKED'];
-const ALWAYS_ACTIVE_GROUP_STATUSES = ['PENDING', 'QUEUED', 'PROVISIONING', 'RUNNING'];
-const GROUP_STATUSES: Record<string, string[]> = {
-  ATTENTION: ATTENTION_STATUSES,
-  SUCCESS: ['COMPLETED', 'ENDED', 'CANCELLED'],
-  PROBLEM: ['FAILED', 'REJECTED', 'TIMED_OUT'],
-};
+export const ATTENTION_STATUSES = statusesOfGroup('ATTENTION').always;
+
+const oneOf = (statuses: string[]) => (statuses.length === 1 ? statuses[0] : { $in: statuses });
+
+/** A status group as a filter: its statuses, and for those whose group depends on Active, the activeUntil range. */
+function groupFilters(group: StatusGroup, now: string): Filter[] {
+  const { always, whileActive, whileIdle } = statusesOfGroup(group);
+  const filters: Filter[] = [];
+  if (always.length) filters.push({ status: { $in: always } });
+  if (whileActive.length) filters.push({ status: oneOf(whileActive), activeUntil: { $gt: now } });
+  if (whileIdle.length) filters.push({ status: oneOf(whileIdle), $or: [{ activeUntil: null }, { activeUntil: { $lte: now } }] });
+  return filters;
+}
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -35,7 +41,7 @@ function escapeRegex(text: string): string {
 /** The read-model filter of a SessionFilter, always inside the caller's organization: for queries and live views alike. */
 @Injectable()
 export class SessionFilters {
-  constructor(private readonly engine: ProjectionEngine) {}
+  constructor(@Inject(PROJECTIONS) private readonly projections: Projections) {}
 
   /** The Mongo filter for a SessionFilter, always inside the caller's organization. */
   async build(actor: Actor, filter: SessionFilterInput | null | undefined, now: string): Promise<Filter> {
@@ -44,17 +50,7 @@ export class SessionFilters {
     if (filter.kinds?.length) and.push({ kind: { $in: filter.kinds } });
     if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
     if (filter.statusGroups?.length) {
-      const groups: Filter[] = [];
-      for (const group of filter.statusGroups) {
-        if (group === 'ACTIVE') {
-          groups.push({ status: { $in: ALWAYS_ACTIVE_GROUP_STATUSES } }, { status: 'OPEN', activeUntil: { $gt: now } });
-        } else if (group === 'IDLE') {
-          groups.push({ status: 'OPEN', $or: [{ activeUntil: null }, { activeUntil: { $lte: now } }] });
-        } else if (GROUP_STATUSES[group]) {
-          groups.push({ status: { $in: GROUP_STATUSES[group] } });
-        }
-      }
-      and.push({ $or: groups });
+      and.push({ $or: filter.statusGroups.flatMap((group) => groupFilters(group as StatusGroup, now)) });
     }
     if (filter.ownerIds?.length) and.push({ 'owner.id': { $in: filter.ownerIds } });
     if (filter.accountIds?.length) and.push({ accountId: { $in: filter.accountIds } });
@@ -81,7 +77,7 @@ export class SessionFilters {
       if (entries.length) and.push({ metadataEntries: { $all: entries } });
     }
     if (filter.pinnedOnly) {
-      const pins = await this.engine.collection<PinDocument>(PINS).find({
+      const pins = await this.projections.collection<PinDocument>(PINS).find({
         organizationId: actor.organizationId,
         principalKey: principalKey(actor.principal.type, actor.principal.id),
         pinned: true,

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor, isSessionId, plusSeconds } from '@ledger/domain';
-import { ProjectionEngine, SESSIONS, SessionDocument } from '@ledger/projections';
+import { PROJECTIONS, Projections, SessionDocument, SESSIONS } from '@ledger/projections';
 import type { Filter } from '@ledger/read-store';
 import { CLOCK, Clock } from '../../platform/clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import { decodeCursor, encodeCursor, requirePageSize } from '../paging';
 import { ATTENTION_STATUSES, SessionFilterInput, SessionFilters } from './session-filter';
 import { presentSession, SessionModel } from './session.presenter';
@@ -26,7 +26,7 @@ export const NEWEST_FIRST = { lastActivityAt: -1, _id: -1 } as const;
 @Injectable()
 export class SessionQueries {
   constructor(
-    private readonly engine: ProjectionEngine,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
     private readonly filters: SessionFilters,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -42,13 +42,13 @@ export class SessionQueries {
 
   async session(actor: Actor, id: string): Promise<SessionModel | null> {
     if (!isSessionId(id)) return null;
-    const document = await this.engine.collection<SessionDocument>(SESSIONS).findOne({ _id: id, organizationId: actor.organizationId });
+    const document = await this.projections.collection<SessionDocument>(SESSIONS).findOne({ _id: id, organizationId: actor.organizationId });
     return document ? this.present(document) : null;
   }
 
   async children(actor: Actor, parentId: string): Promise<SessionModel[]> {
     const now = this.now();
-    const documents = await this.engine
+    const documents = await this.projections
       .collection<SessionDocument>(SESSIONS)
       .find({ organizationId: actor.organizationId, parentSessionId: parentId }, { sort: NEWEST_FIRST, limit: 1000 });
     return documents.map((document) => this.present(document, now));
@@ -60,7 +60,7 @@ export class SessionQueries {
     const cursor = decodeCursor<SessionCursor>(after, (c) => (c.phase === 0 || c.phase === 1) && typeof c.t === 'string' && typeof c.id === 'string' && typeof c.now === 'string');
     const now = cursor?.now ?? this.now();
     const base = await this.filters.build(actor, filter, now);
-    const collection = this.engine.collection<SessionDocument>(SESSIONS);
+    const collection = this.projections.collection<SessionDocument>(SESSIONS);
     const phases: Filter[] = [
       { activeUntil: { $gt: now } },
       { $or: [{ activeUntil: null }, { activeUntil: { $lte: now } }] },
@@ -92,7 +92,7 @@ export class SessionQueries {
     const now = this.now();
     const base = await this.filters.build(actor, filter, now);
     const recentSince = plusSeconds(now, -this.config.windows.recentSeconds);
-    const collection = this.engine.collection<SessionDocument>(SESSIONS);
+    const collection = this.projections.collection<SessionDocument>(SESSIONS);
     const active: Filter = { $and: [base, { activeUntil: { $gt: now } }] };
     const recent: Filter = {
       $and: [base, { lastActivityAt: { $gt: recentSince } }, { $or: [{ activeUntil: null }, { activeUntil: { $lte: now } }] }],

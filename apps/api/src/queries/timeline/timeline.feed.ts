@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Actor, BadUserInputError, isSessionId, sessionStreamId } from '@ledger/domain';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { CHANGE_FEED, ChangeFeed, SESSIONS } from '@ledger/projections';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import { toTimelineEvent } from './timeline.queries';
 
 const TIMELINE_PAGE = 500;

@@ -12,7 +12,7 @@ import {
 } from '@ledger/domain';
 import { EVENT_STORE, EventStore, formatPosition, RecordedEvent } from '@ledger/event-store';
 import { CLOCK, Clock } from '../../platform/clock';
-import { LEDGER_CONFIG, LedgerConfig } from '../../platform/config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import { requirePageSize } from '../paging';
 import { presentSession, SessionModel } from '../sessions/session.presenter';
 
@@ -103,6 +103,7 @@ const LIFECYCLE: ReadonlySet<string> = new Set(LIFECYCLE_EVENT_TYPES);
 export function toTimelineEvent(sessionId: string, recorded: RecordedEvent) {
   const event = decodeSessionEvent(recorded);
   const data = LIFECYCLE.has(event.type) ? event.data : (event.data as { data: unknown }).data;
+  const pricing = event.type === 'MODEL_USAGE' ? (event.data.pricing ?? null) : null;
   return {
     sessionId,
     sequence: recorded.revision,
@@ -114,5 +115,6 @@ export function toTimelineEvent(sessionId: string, recorded: RecordedEvent) {
     recordedAt: recorded.recordedAt.toISOString(),
     actor: recorded.metadata.actor,
     data,
+    pricing,
   };
 }

@@ -5,6 +5,7 @@ import { roundUsd, TokenUsage, ZERO_USAGE } from '@ledger/domain';
  * kept to micro-dollars, as the session's own usage is.
  */
 export function presentUsage(usage: TokenUsage | null | undefined): TokenUsage {
-  const value = usage ?? ZERO_USAGE;
+  // Documents written before a field existed read it as 0.
+  const value = { ...ZERO_USAGE, ...usage };
   return { ...value, costUsd: roundUsd(value.costUsd) };
 }

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Actor, BadUserInputError, TokenUsage } from '@ledger/domain';
-import { ProjectionEngine, USAGE_BUCKETS, USAGE_DAILY } from '@ledger/projections';
+import { Projections, PROJECTIONS, USAGE_BUCKETS, USAGE_DAILY } from '@ledger/projections';
 import type { Filter } from '@ledger/read-store';
 import { presentUsage } from './usage.presenter';
 
@@ -19,7 +19,7 @@ export type UsageDimension = 'ACCOUNT' | 'FLOW' | 'MODEL' | 'PRINCIPAL' | 'SESSI
 /** The usage ledger: buckets grouped by any of the dimensions over a time range. */
 @Injectable()
 export class UsageQuery {
-  constructor(private readonly engine: ProjectionEngine) {}
+  constructor(@Inject(PROJECTIONS) private readonly projections: Projections) {}
 
   async usage(actor: Actor, filter: UsageFilterInput, groupBy: UsageDimension[]) {
     if (!(filter.from < filter.to)) throw BadUserInputError.field('filter.to', 'must be after filter.from');
@@ -65,12 +65,12 @@ export class UsageQuery {
       }
     }
     const sums = Object.fromEntries(
-      ['requests', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'costUsd', 'unpricedRequests'].map(
+      ['requests', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'costUsd', 'unpricedRequests', 'reportedCostRequests', 'configuredCostRequests', 'priceTableCostRequests'].map(
         (field) => [field, { $sum: `$usage.${field}` }],
       ),
     );
     const grouped = (collection: string, matching: Filter, groupKey: Record<string, unknown>) =>
-      this.engine.collection(collection).aggregate<UsageRow>([
+      this.projections.collection(collection).aggregate<UsageRow>([
         { $match: matching },
         { $group: { _id: Object.keys(groupKey).length ? groupKey : null, principal: { $first: '$principal' }, ...sums } },
         { $sort: { _id: 1 } },

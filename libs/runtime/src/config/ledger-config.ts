@@ -2,7 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CodedError, ModelPrice, PriceTable } from '@ledger/domain';
+import { DEFAULT_WINDOWS, type CodedError, type ModelPrice, type PriceTable } from '@ledger/domain';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -49,15 +49,19 @@ export class LedgerEnvironment {
   @IsString()
   LEDGER_MODEL_PRICES?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  CHAT_ACTIVE_WINDOW_SECONDS = 1800;
+  /** The maintained price table behind LEDGER_MODEL_PRICES: "genai-prices" (@pydantic/genai-prices) or "none". */
+  @IsIn(['genai-prices', 'none'], { message: 'LEDGER_PRICE_TABLE must be genai-prices or none' })
+  LEDGER_PRICE_TABLE = 'genai-prices';
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  RECENT_WINDOW_SECONDS = 86400;
+  CHAT_ACTIVE_WINDOW_SECONDS = DEFAULT_WINDOWS.chatActiveSeconds;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RECENT_WINDOW_SECONDS = DEFAULT_WINDOWS.recentSeconds;
 
   /** How long a mutation waits for its own write to reach the read models. */
   @Transform(toInt)
@@ -102,6 +106,8 @@ export interface LedgerConfig {
   /** Keys given by configuration; null means none were configured (the embedded default makes a dev key). */
   apiKeys: ApiKeyEntry[] | null;
   modelPrices: PriceTable;
+  /** The maintained price table consulted when neither the reporter nor LEDGER_MODEL_PRICES price a model. */
+  priceTable: 'genai-prices' | null;
   windows: { chatActiveSeconds: number; recentSeconds: number };
   readYourWritesTimeoutMs: number;
   logLevel: string;
@@ -190,6 +196,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     mongodbUrl: env.MONGODB_URL ?? null,
     apiKeys: parseApiKeys(env),
     modelPrices: parsePrices(env.LEDGER_MODEL_PRICES),
+    priceTable: env.LEDGER_PRICE_TABLE === 'none' ? null : 'genai-prices',
     windows: { chatActiveSeconds: env.CHAT_ACTIVE_WINDOW_SECONDS, recentSeconds: env.RECENT_WINDOW_SECONDS },
     readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,

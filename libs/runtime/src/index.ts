@@ -1,0 +1,3 @@
+export * from './config/ledger-config';
+export * from './config/config.module';
+export * from './stores.module';
