@@ -65,7 +65,11 @@ export function loadedServer(ctx: BenchContext): Promise<LoadedServer> {
       const deadline = now() + READY_TIMEOUT_MS;
       for (;;) {
         if (now() > deadline) throw new Error(`the read models were not rebuilt within ${READY_TIMEOUT_MS / 60_000} minutes`);
-        const answer = await probe.request<{ session: { sequence: number } | null }>(SESSION_SEQUENCE, { id: lastSession });
+        // A busy server may close an idle keep-alive socket just as the poll reuses it: poll again.
+        const answer = await probe.request<{ session: { sequence: number } | null }>(SESSION_SEQUENCE, { id: lastSession }).catch((error: unknown) => {
+          if (isSocketReset(error) && server.child.exitCode === null) return { session: null };
+          throw error;
+        });
         if ((answer.session?.sequence ?? -1) >= summary.lastRevision) break;
         if (now() - lastReport > 30_000) {
           lastReport = now();
@@ -74,7 +78,10 @@ export function loadedServer(ctx: BenchContext): Promise<LoadedServer> {
         await sleep(100);
       }
       for (;;) {
-        const { projections } = await viewer.request<{ projections: { name: string; state: string; lagEvents: number }[] }>(PROJECTIONS);
+        const { projections } = await viewer.request<{ projections: { name: string; state: string; lagEvents: number }[] }>(PROJECTIONS).catch((error: unknown) => {
+          if (isSocketReset(error) && server.child.exitCode === null) return { projections: [{ name: 'retry', state: 'CATCHING_UP', lagEvents: 1 }] };
+          throw error;
+        });
         const failed = projections.filter((p) => p.state === 'FAILED');
         if (failed.length) throw new Error(`projections failed at start: ${failed.map((p) => p.name).join(', ')}\n${server.recentOutput()}`);
         if (projections.every((p) => p.lagEvents === 0 && p.state === 'LIVE')) break;
@@ -129,4 +136,9 @@ export function loadedServer(ctx: BenchContext): Promise<LoadedServer> {
       },
     };
   });
+}
+
+function isSocketReset(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || /ECONNRESET|socket hang up/.test(String((error as Error)?.message));
 }

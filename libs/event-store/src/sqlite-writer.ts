@@ -1,6 +1,20 @@
 import type Database from 'better-sqlite3';
 import type { ExpectedRevision } from './event-store.port';
 
+type Expected = ExpectedRevision;
+
+export interface WriteRequest {
+  streamId: string;
+  events: { id: string; type: string; data: string; metadata: string }[];
+  expected: Expected;
+}
+
+export interface WriteOutcome {
+  ok?: { written: boolean; nextRevision: number; position: number };
+  refused?: { actual: number; stored: string[] };
+  failed?: unknown;
+}
+
 /**
  * The SQLite store's writer, with group commit: the appends issued within one turn of the event
  * loop (concurrent requests) are committed together at the end of that turn, each inside its
@@ -18,26 +32,13 @@ import type { ExpectedRevision } from './event-store.port';
  * inserts land on a different page each, the cost that grew with the stream). A hash hit is
  * confirmed by reading the row at that revision, so a collision can never refuse a new id.
  */
-type Expected = ExpectedRevision;
-
-export interface WriteRequest {
-  streamId: string;
-  events: { id: string; type: string; data: string; metadata: string }[];
-  expected: Expected;
-}
-
-export interface WriteOutcome {
-  ok?: { written: boolean; nextRevision: number; position: number };
-  refused?: { actual: number; stored: string[] };
-  failed?: unknown;
-}
-
 export function createGroupCommitWriter(db: Database.Database, maxKnownIds: number, onCommitted: () => void): (request: WriteRequest) => Promise<WriteOutcome> {
   type Request = WriteRequest & { resolve(outcome: WriteOutcome): void };
   interface Known {
     revision: number;
     /** hash -> revision, or every revision with that hash when several stored ids share it. */
     ids: Map<number, number | number[]>;
+    count: number;
   }
   class Refused {
     constructor(
@@ -73,6 +74,7 @@ export function createGroupCommitWriter(db: Database.Database, maxKnownIds: numb
     const existing = entry.ids.get(hash);
     if (existing === undefined) entry.ids.set(hash, revision);
     else entry.ids.set(hash, typeof existing === 'number' ? [existing, revision] : [...existing, revision]);
+    entry.count += 1;
     knownIds += 1;
   }
 
@@ -80,8 +82,8 @@ export function createGroupCommitWriter(db: Database.Database, maxKnownIds: numb
   function idsOf(streamId: string, current: number): Known {
     let entry = known.get(streamId);
     if (entry === undefined || entry.revision > current) {
-      if (entry !== undefined) knownIds -= entry.ids.size;
-      entry = { revision: -1, ids: new Map() };
+      if (entry !== undefined) knownIds -= entry.count;
+      entry = { revision: -1, ids: new Map(), count: 0 };
     } else known.delete(streamId);
     known.set(streamId, entry);
     if (entry.revision < current) {
@@ -98,7 +100,7 @@ export function createGroupCommitWriter(db: Database.Database, maxKnownIds: numb
     for (const [streamId, entry] of known) {
       if (knownIds <= MAX_KNOWN_IDS || known.size <= 1) return;
       known.delete(streamId);
-      knownIds -= entry.ids.size;
+      knownIds -= entry.count;
     }
   }
 
