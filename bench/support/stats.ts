@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
@@ -17,6 +17,33 @@ export function perSecond(count: number, ms: number): number {
 }
 
 /** VmHWM (peak resident set) and VmRSS of a process, in bytes, from /proc. */
+/**
+ * CPU time and run-queue wait of a process, all its threads summed (/proc/<pid>/task/<tid>/schedstat:
+ * nanoseconds on a CPU, nanoseconds runnable but waiting for one). The wait is what a loaded machine
+ * adds to every latency: time the process was ready to run and the scheduler had no core for it.
+ */
+export function processSchedule(pid: number | 'self' = 'self'): { cpuMs: number; waitMs: number; mainCpuMs: number; mainWaitMs: number } | null {
+  try {
+    let cpu = 0;
+    let wait = 0;
+    const main = String(pid === 'self' ? process.pid : pid);
+    let mainCpu = 0;
+    let mainWait = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const [onCpu = 0, waiting = 0] = readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+      cpu += onCpu;
+      wait += waiting;
+      if (task === main) {
+        mainCpu = onCpu;
+        mainWait = waiting;
+      }
+    }
+    return { cpuMs: cpu / 1e6, waitMs: wait / 1e6, mainCpuMs: mainCpu / 1e6, mainWaitMs: mainWait / 1e6 };
+  } catch {
+    return null;
+  }
+}
+
 export function processMemory(pid: number | 'self' = 'self'): { peakRss: number; rss: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import { streamPrefixesOf, validateAppend, validateLimit, validateReadStream } from './append-rules';
 import { CatchUpSubscription } from './catch-up-subscription';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from './errors';
@@ -20,6 +21,7 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store.port';
+import { createGroupCommitWriter, type WriteRequest, type WriteOutcome } from './sqlite-writer';
 
 export interface SqliteEventStoreOptions {
   /**
@@ -38,9 +40,15 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
   /** How long a write waits for another process's write lock before failing as unavailable. */
   busyTimeoutMs?: number;
+  /** Event ids the writer keeps hashed in memory for the idempotency check, over all streams. */
+  maxKnownIds?: number;
 }
 
-const SCHEMA_VERSION = 1;
+/**
+ * 2: no index on (stream_id, event_id); ids are checked by the writer (see sqlite-writer.ts).
+ * A file of version 1 is rebuilt into version 2 when it is opened.
+ */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -52,8 +60,7 @@ const SCHEMA = `
     data        TEXT    NOT NULL,
     metadata    TEXT    NOT NULL,
     recorded_at INTEGER NOT NULL,
-    UNIQUE (stream_id, revision),
-    UNIQUE (stream_id, event_id)
+    UNIQUE (stream_id, revision)
   );
   CREATE TABLE IF NOT EXISTS streams (
     stream_id TEXT    PRIMARY KEY,
@@ -70,11 +77,6 @@ interface EventRow {
   data: string;
   metadata: string;
   recorded_at: number;
-}
-
-interface StoredRun {
-  event_id: string;
-  position: number;
 }
 
 const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
@@ -133,17 +135,13 @@ export class SqliteEventStore implements EventStore {
 
   private readonly statements: {
     streamRevision: Database.Statement<[string], number>;
-    eventById: Database.Statement<[string, string], { revision: number }>;
-    runFrom: Database.Statement<[string, number, number], StoredRun>;
-    insert: Database.Statement<[string, number, string, string, string, string, number]>;
-    setStreamRevision: Database.Statement<[string, number]>;
     readStream: Database.Statement<[string, number, number], EventRow>;
     head: Database.Statement<[], number | null>;
   };
 
-  private readonly appendTransaction: Database.Transaction<
-    (streamId: string, events: EventToAppend[], expected: ExpectedRevision) => AppendOutcome
-  >;
+  private readonly write: (request: WriteRequest) => Promise<WriteOutcome>;
+  private readonly checkpointer: Worker | null;
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly readPageTransaction: Database.Transaction<
     (after: number, prefixes: string[] | undefined) => { events: RecordedEvent[]; head: number }
   >;
@@ -167,23 +165,16 @@ export class SqliteEventStore implements EventStore {
 
     this.statements = {
       streamRevision: this.db.prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?').pluck(),
-      eventById: this.db.prepare('SELECT revision FROM events WHERE stream_id = ? AND event_id = ?'),
-      runFrom: this.db.prepare('SELECT event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      insert: this.db.prepare(
-        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      setStreamRevision: this.db.prepare(
-        'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
-      ),
       readStream: this.db.prepare(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       ),
       head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
     };
 
-    this.appendTransaction = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
-      this.appendWithinTransaction(streamId, events, expected),
-    );
+    this.checkpointer = this.startCheckpointer(path, options);
+    this.write = createGroupCommitWriter(this.db, options.maxKnownIds ?? 2_000_000, () => {
+      for (const wakeup of this.wakeups) wakeup.signal();
+    });
     // One snapshot for the page and the head, so "nothing matched up to head" is true of the same state.
     this.readPageTransaction = this.db.transaction((after: number, prefixes: string[] | undefined) => ({
       events: this.selectAll(after, prefixes, this.pageSize),
@@ -191,13 +182,24 @@ export class SqliteEventStore implements EventStore {
     }));
   }
 
+  /**
+   * Group commit (see sqlite-writer.ts): the appends of one turn of the event loop share one
+   * commit, and each resolves once the commit holding it returned, i.e. its data is durable.
+   */
   async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expectedRevision);
-    // IMMEDIATE takes the write lock before the revision is read, so another process cannot append
-    // between our check and our insert, and a read lock never has to be upgraded (SQLITE_BUSY).
-    const outcome = this.guard('append', () => this.appendTransaction.immediate(streamId, events, expectedRevision));
-    if (outcome.written) for (const wakeup of this.wakeups) wakeup.signal();
-    return { nextRevision: outcome.nextRevision, position: positionOf(outcome.position) };
+    if (this.closed) throw new EventStoreUnavailableError('the SQLite event store is closed (append)');
+    const pending = this.write({
+      streamId,
+      events: events.map((event) => ({ id: event.id, type: event.type, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) })),
+      expected: expectedRevision,
+    });
+    this.inFlight.add(pending);
+    const outcome = await pending.finally(() => this.inFlight.delete(pending));
+    if (outcome.refused) throw new WrongExpectedRevisionError(streamId, expectedRevision, outcome.refused.actual);
+    if (outcome.failed !== undefined) throw unavailable(outcome.failed, 'append');
+    const ok = outcome.ok!;
+    return { nextRevision: ok.nextRevision, position: positionOf(ok.position) };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -244,12 +246,52 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
-  /** Stops every subscription (each finishes its in-flight handler on its own) and closes the file. */
+  /** Stops every subscription (each finishes its in-flight handler on its own), lets the appends under way commit, and closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const subscription of this.subscriptions) subscription.requestStop();
+    await Promise.allSettled([...this.inFlight]);
+    await this.checkpointer?.terminate();
     this.db.close();
+  }
+
+  /**
+   * SQLite's automatic WAL checkpoint runs inside the commit that crosses its threshold: it copies
+   * the WAL into the database file and fsyncs it, on the event loop, tens of milliseconds on a
+   * slow disk, every few seconds under a steady load (the subscriber p99 of scenario 6). Here a
+   * thread of its own does PASSIVE checkpoints (which never block a writer) on its own connection,
+   * and commits only fsync their WAL frames. Should the thread fail, the commits take the
+   * checkpoints back.
+   */
+  private startCheckpointer(path: string, options: SqliteEventStoreOptions): Worker | null {
+    if (path === ':memory:' || path === '') return null;
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const Database = require(workerData.driver);
+      const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs });
+      db.pragma('synchronous = ' + workerData.synchronous);
+      const timer = setInterval(() => {
+        try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { if (!String(error && error.code).startsWith('SQLITE_BUSY')) throw error; }
+      }, workerData.everyMs);
+      parentPort.on('close', () => { clearInterval(timer); db.close(); });
+    `;
+    try {
+      const worker = new Worker(source, {
+        eval: true,
+        workerData: { driver: require.resolve('better-sqlite3'), path, synchronous: options.synchronous ?? 'FULL', busyTimeoutMs: options.busyTimeoutMs ?? 5000, everyMs: 1000 },
+      });
+      worker.unref();
+      this.db.pragma('wal_autocheckpoint = 0');
+      const takeBack = () => {
+        if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
+      };
+      worker.on('error', takeBack);
+      worker.on('exit', takeBack);
+      return worker;
+    } catch {
+      return null;
+    }
   }
 
   private migrate(): void {
@@ -257,76 +299,17 @@ export class SqliteEventStore implements EventStore {
     if (typeof version === 'number' && version > SCHEMA_VERSION) {
       throw new EventStoreUnavailableError(`event store file has schema version ${version}; this build knows ${SCHEMA_VERSION}`);
     }
+    if (version === 1) {
+      // Version 1 had UNIQUE (stream_id, event_id): rebuilt once without it, positions kept.
+      this.db.transaction(() => {
+        this.db.exec(SCHEMA.replace('CREATE TABLE IF NOT EXISTS events (', 'CREATE TABLE events_v2 ('));
+        this.db.exec(`INSERT INTO events_v2 (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM events ORDER BY position`);
+        this.db.exec('DROP TABLE events');
+        this.db.exec('ALTER TABLE events_v2 RENAME TO events');
+      }).immediate();
+    }
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }
-
-  private appendWithinTransaction(streamId: string, events: EventToAppend[], expected: ExpectedRevision): AppendOutcome {
-    const current = this.statements.streamRevision.get(streamId) ?? -1;
-    const first = this.statements.eventById.get(streamId, events[0]!.id);
-    if (first !== undefined) return this.alreadyStored(streamId, events, expected, current, first.revision);
-    if (!expectationHolds(expected, current)) throw new WrongExpectedRevisionError(streamId, expected, current);
-
-    const recordedAt = Date.now();
-    let revision = current;
-    let position = 0;
-    for (const event of events) {
-      revision += 1;
-      try {
-        const result = this.statements.insert.run(
-          streamId,
-          revision,
-          event.id,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          recordedAt,
-        );
-        position = Number(result.lastInsertRowid);
-      } catch (error) {
-        // The first id was new but a later one is stored: a partial duplicate (see alreadyStored).
-        if (isUniqueViolation(error)) {
-          // Decided by looking, not by the wording of SQLite's message: which of these ids are stored?
-          const stored = this.storedIds(streamId, events, current);
-          if (stored.length > 0) throw new WrongExpectedRevisionError(streamId, expected, current);
-        }
-        throw error;
-      }
-    }
-    this.statements.setStreamRevision.run(streamId, revision);
-    return { written: true, nextRevision: revision, position };
-  }
-
-  /**
-   * The batch's first id is already in the stream. EventStoreDB's idempotency rule: when the whole
-   * batch is stored as one consecutive run starting there, and the expected revision is 'any' /
-   * 'stream_exists' or is the one the run was appended at (the run starts right after it), the
-   * append succeeds without writing and answers what the original append answered. Any other
-   * overlap (a partial run, or the same run at another expected revision) is a conflict, as
-   * EventStoreDB reports WrongExpectedVersion for a "corrupted idempotency".
-   */
-  private alreadyStored(
-    streamId: string,
-    events: EventToAppend[],
-    expected: ExpectedRevision,
-    current: number,
-    firstRevision: number,
-  ): AppendOutcome {
-    const run = this.statements.runFrom.all(streamId, firstRevision, events.length);
-    const sameRun = run.length === events.length && run.every((stored, index) => stored.event_id === events[index]!.id);
-    if (sameRun && idempotentAt(expected, firstRevision)) {
-      return { written: false, nextRevision: firstRevision + events.length - 1, position: run[run.length - 1]!.position };
-    }
-    throw new WrongExpectedRevisionError(streamId, expected, current);
-  }
-
-  private storedIds(streamId: string, events: EventToAppend[], current: number): string[] {
-    return events
-      .filter((event) => {
-        const stored = this.statements.eventById.get(streamId, event.id);
-        return stored !== undefined && stored.revision <= current;
-      })
-      .map((event) => event.id);
   }
 
   private selectAll(after: number, prefixes: string[] | undefined, limit: number): RecordedEvent[] {
@@ -400,44 +383,6 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-interface AppendOutcome {
-  written: boolean;
-  nextRevision: number;
-  position: number;
-}
-
-function expectationHolds(expected: ExpectedRevision, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === -1;
-    case 'stream_exists':
-      return current >= 0;
-    default: {
-      if (typeof expected === 'number') return current === expected;
-      const _never: never = expected;
-      return _never;
-    }
-  }
-}
-
-/** Whether a stored run starting at `firstRevision` is what an append at `expected` wrote. */
-function idempotentAt(expected: ExpectedRevision, firstRevision: number): boolean {
-  switch (expected) {
-    case 'any':
-    case 'stream_exists':
-      return true;
-    case 'no_stream':
-      return firstRevision === 0;
-    default: {
-      if (typeof expected === 'number') return firstRevision === expected + 1;
-      const _never: never = expected;
-      return _never;
-    }
-  }
-}
-
 /**
  * Recognised by code, not by class: the native addon keeps the SqliteError class of the first
  * module instance that loaded it, so `instanceof` fails where modules are loaded afresh (jest).
@@ -446,10 +391,6 @@ function sqliteCode(error: unknown): string | null {
   // Not even `instanceof Error`: under jest the addon's errors come from another realm's Error.
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** SQLite's own errors (busy, I/O, disk full, closed) become the port's; ours pass through. */

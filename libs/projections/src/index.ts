@@ -8,6 +8,7 @@ export * from './usage.projection';
 export * from './managed-agents.projection';
 export * from './pins.projection';
 export * from './mongo-change-feed';
+export * from './read-model-snapshots';
 export * from './create-projections';
 export * from './projections-view';
 export * from './projector';

@@ -7,6 +7,7 @@ import type { ChangeFeed } from './change-feed';
 import type { Projection } from './projection';
 import type { Projections } from './projections-view';
 import { CHECKPOINTS, PROJECTED_STREAMS, ProjectionRunner, ProjectionState } from './projection-runner';
+import type { SnapshotMeta, SnapshotStore } from './read-model-snapshots';
 import { SharedSubscription } from './shared-subscription';
 import { canonicalJson } from './canonical-json';
 
@@ -46,6 +47,17 @@ export interface ProjectionEngineOptions {
   clock?: () => number;
   onError?(projection: string, error: unknown): void;
   onSwap?(projection: string, version: number): void;
+  /** Durable snapshots of the read models (the embedded read store). */
+  snapshots?: SnapshotPolicy;
+}
+
+export interface SnapshotPolicy {
+  store: SnapshotStore;
+  /** Once every projection is live: a snapshot after this many events... */
+  everyEvents: number;
+  /** ...or after this long with anything new, while catching up too. */
+  everyMs: number;
+  log?(line: string): void;
 }
 
 /** Which version of each projection is live, kept in the read store beside the read models. */
@@ -105,6 +117,10 @@ export class ProjectionEngine implements Projections {
   private readonly owners = new Map<string, Slot>();
   private started = false;
   private shared: SharedSubscription | null = null;
+  private snapshotTimer: NodeJS.Timeout | null = null;
+  private snapshotInFlight: Promise<void> | null = null;
+  /** What the last snapshot (or the restored one) covered. */
+  private lastSnapshot: { state: string; progress: number; at: number; live: boolean } | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -173,6 +189,7 @@ export class ProjectionEngine implements Projections {
   async start(): Promise<void> {
     const registry = this.readStore.collection<RegistryDocument>(PROJECTION_REGISTRY);
     const shared = new SharedSubscription(this.store, PROJECTED_STREAMS);
+    const discarded = await this.discardStaleSnapshotParts();
     const existing = await this.readStore.listCollections();
     for (const slot of this.slots.values()) {
       const entry = await registry.findOne({ _id: slot.projection.name });
@@ -192,9 +209,15 @@ export class ProjectionEngine implements Projections {
     shared.start();
     this.shared = shared;
     this.started = true;
+    this.scheduleSnapshots(this.options.snapshots?.store.restored != null && !discarded);
   }
 
+  /** Stops every projection (each flushes its batch and writes its checkpoint), then takes a last snapshot. */
   async stop(): Promise<void> {
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    this.snapshotTimer = null;
+    await this.snapshotInFlight;
+    const wasStarted = this.started;
     await this.shared?.stop();
     this.shared = null;
     for (const slot of this.slots.values()) {
@@ -202,6 +225,110 @@ export class ProjectionEngine implements Projections {
       await slot.runner.stop();
     }
     this.started = false;
+    if (wasStarted && this.options.snapshots && this.snapshotState() !== this.lastSnapshot?.state) await this.takeSnapshot();
+  }
+
+  /**
+   * A snapshot from another version of a projection holds documents this build would not write:
+   * that projection's collections, checkpoints and registry entry are dropped (one log line), and
+   * it rebuilds from the event store while the others catch up from the snapshot.
+   */
+  private async discardStaleSnapshotParts(): Promise<boolean> {
+    const restored = this.options.snapshots?.store.restored;
+    if (!restored) return false;
+    let discarded = false;
+    const collections = await this.readStore.listCollections();
+    const checkpoints = this.readStore.collection(CHECKPOINTS);
+    const registry = this.readStore.collection<RegistryDocument>(PROJECTION_REGISTRY);
+    for (const slot of this.slots.values()) {
+      const { name, version } = slot.projection;
+      const found = restored.projections[name];
+      const names = slot.projection.collections.map((spec) => spec.name).join(',');
+      const sameCollections = found?.collections === undefined || found.collections.join(',') === names;
+      if (found?.version === version && sameCollections) continue;
+      discarded = true;
+      this.options.snapshots?.log?.(
+        found === undefined
+          ? `snapshot of projection ${name} is missing, this build has version ${version}: rebuilding it from the event store`
+          : found.version !== version
+            ? `snapshot of projection ${name} is from version ${found.version}, this build has version ${version}: rebuilding it from the event store`
+            : `snapshot of projection ${name} holds collections ${found.collections!.join(', ')}, this build has ${names.replace(/,/g, ', ')}: rebuilding it from the event store`,
+      );
+      for (const spec of slot.projection.collections) {
+        const pattern = new RegExp(`^${spec.name}_(v\\d+|verify_[0-9a-f]+)$`);
+        for (const collection of collections) if (pattern.test(collection)) await this.readStore.collection(collection).drop();
+      }
+      for (const checkpoint of await checkpoints.find({})) {
+        if (checkpoint._id.startsWith(`${name}@`)) await checkpoints.deleteMany({ _id: checkpoint._id });
+      }
+      await registry.deleteMany({ _id: name });
+      slot.version = version;
+      slot.runner = this.runnerFor(slot.projection, version, this.feed);
+    }
+    return discarded;
+  }
+
+  /** Every position and live version, as one string: equal strings, nothing new to snapshot. */
+  private snapshotState(): string {
+    return [...this.slots.values()].map((slot) => `${slot.projection.name}@${slot.version}:${formatPosition(slot.runner.position)}`).join(' ');
+  }
+
+  private snapshotProgress(): number {
+    return Math.max(...[...this.slots.values()].map((slot) => slot.runner.position.commit));
+  }
+
+  /** `restoredWhole`: the read models came whole from a snapshot, so going live needs no new one. */
+  private scheduleSnapshots(restoredWhole: boolean): void {
+    const policy = this.options.snapshots;
+    if (!policy) return;
+    this.lastSnapshot = { state: this.snapshotState(), progress: this.snapshotProgress(), at: Date.now(), live: restoredWhole };
+    this.snapshotTimer = setInterval(() => this.maybeSnapshot(policy), Math.max(10, Math.min(1000, policy.everyMs)));
+    this.snapshotTimer.unref();
+  }
+
+  /**
+   * While catching up, a snapshot every `everyMs` at most (a long replay then survives a crash);
+   * once everything is live, one at once, then after `everyEvents` events or `everyMs`.
+   */
+  private maybeSnapshot(policy: SnapshotPolicy): void {
+    if (this.snapshotInFlight || !this.started) return;
+    const last = this.lastSnapshot!;
+    const state = this.snapshotState();
+    if (state === last.state) return;
+    const live = this.catchingUpProjections().length === 0 && this.failedProjections().length === 0;
+    const due =
+      (live && !last.live) || (live && this.snapshotProgress() - last.progress >= policy.everyEvents) || Date.now() - last.at >= policy.everyMs;
+    if (due) void this.takeSnapshot(live);
+  }
+
+  private takeSnapshot(live = this.catchingUpProjections().length === 0): Promise<void> {
+    const policy = this.options.snapshots!;
+    const state = this.snapshotState();
+    const progress = this.snapshotProgress();
+    const meta: SnapshotMeta = {
+      projections: Object.fromEntries(
+        [...this.slots.values()].map((slot) => [slot.projection.name, { version: slot.projection.version, collections: slot.projection.collections.map((spec) => spec.name) }]),
+      ),
+      takenAt: new Date().toISOString(),
+    };
+    const started = Date.now();
+    const run = policy.store
+      .write(meta)
+      .then(
+        (result) => {
+          this.lastSnapshot = { state, progress, at: Date.now(), live };
+          policy.log?.(`read-model snapshot written: ${result.documents} documents, ${Math.round(result.bytes / 1024)} KiB in ${Date.now() - started} ms`);
+        },
+        (error: unknown) => {
+          this.lastSnapshot = { ...this.lastSnapshot!, at: Date.now() };
+          policy.log?.(`read-model snapshot failed: ${(error as Error).message}`);
+        },
+      )
+      .finally(() => {
+        this.snapshotInFlight = null;
+      });
+    this.snapshotInFlight = run;
+    return run;
   }
 
   /** Stores every projection's checkpoint where it moved (for processes that wait on stored checkpoints). */

@@ -1,6 +1,6 @@
 import type { CodedError } from '@ledger/domain';
 import { comparePositions, EventStore, Position, RecordedEvent, START_POSITION, Subscription } from '@ledger/event-store';
-import type { Document, ReadStore } from '@ledger/read-store';
+import type { Document, ReadStore, IndexSpec } from '@ledger/read-store';
 import type { ChangeFeed } from './change-feed';
 import { Projection, ProjectionContext, ReadModelChange, positionKey } from './projection';
 
@@ -133,14 +133,22 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.ensureCollections();
     const checkpoint = await this.readStore.collection<CheckpointDocument>(CHECKPOINTS).findOne({ _id: this.options.checkpointId });
     if (checkpoint) {
       this.position = checkpoint.position;
       this.processedEvents = checkpoint.processedEvents;
     }
+    // A build from nothing rewrites every document many times before anyone relies on its order:
+    // secondary indexes (the projections' own reads go by _id) are built once, one sort each,
+    // when the replay reaches the head seen at start. Unique indexes stay up front.
+    const head = await this.store.headPosition();
+    this.indexesDeferredUntil = checkpoint === null && comparePositions(head, this.position) > 0 ? head : null;
+    await this.ensureCollections(this.indexesDeferredUntil ? (index) => index.unique === true : () => true);
     this.subscribe();
   }
+
+  /** The head at start when this build started from nothing: secondary indexes wait for it. */
+  private indexesDeferredUntil: Position | null = null;
 
   async stop(): Promise<void> {
     this.stopped = true;
@@ -202,9 +210,9 @@ export class ProjectionRunner {
     };
   }
 
-  private async ensureCollections(): Promise<void> {
+  private async ensureCollections(which: (index: IndexSpec) => boolean = () => true): Promise<void> {
     for (const spec of this.projection.collections) {
-      await this.readStore.collection(this.options.collectionName(spec.name)).createIndexes(spec.indexes);
+      await this.readStore.collection(this.options.collectionName(spec.name)).createIndexes(spec.indexes.filter(which));
     }
   }
 
@@ -277,6 +285,10 @@ export class ProjectionRunner {
     this.countRate(events.length);
     this.sinceCheckpoint += events.length;
     const live = this.subscriptionLive;
+    if (this.indexesDeferredUntil && (live || comparePositions(this.position, this.indexesDeferredUntil) >= 0)) {
+      this.indexesDeferredUntil = null;
+      await this.ensureCollections();
+    }
     if (live && (this.state === 'CATCHING_UP' || this.state === 'FAILED')) this.state = 'LIVE';
     if (live || this.sinceCheckpoint >= (this.options.checkpointEvery ?? 1000)) await this.writeCheckpoint();
     this.flushChanges();

@@ -60,6 +60,8 @@ export class SessionsProjection implements Projection {
         { keys: { organizationId: 1, activeUntil: 1 }, name: 'org_active_until' },
         { keys: { organizationId: 1, parentSessionId: 1, lastActivityAt: -1 }, name: 'org_parent' },
         { keys: { organizationId: 1, 'owner.id': 1, lastActivityAt: -1 }, name: 'org_owner' },
+        // The Command Center's attention count: a range count per attention status.
+        { keys: { organizationId: 1, status: 1, lastActivityAt: -1 }, name: 'org_status_activity' },
         { keys: { idleDeadline: 1 }, name: 'idle_deadline' },
         { keys: { activeUntil: 1 }, name: 'active_until' },
       ],

@@ -2,10 +2,29 @@ import { createHash } from 'node:crypto';
 import { decodeSessionEvent, ModelUsageData, Principal, TokenUsage, usageOfRecorded } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { CollectionSpec, Projection, ProjectionContext, usageIncrement } from './projection';
+import { CollectionSpec, positionKey, Projection, ProjectionContext, usageIncrement } from './projection';
 
 export const USAGE_BUCKETS = 'usage_buckets';
 export const USAGE_SESSIONS = 'usage_sessions';
+/** Usage per (organization, day, model): the ledger's common dashboard slice, read from a few hundred documents. */
+export const USAGE_DAILY = 'usage_daily';
+
+/**
+ * One UTC day of one model's usage in one organization. Events of many sessions land here, so it
+ * is guarded by the global position of the last event applied (applied in order, once each).
+ */
+export interface UsageDailyDocument extends Document {
+  organizationId: string;
+  /** The day's start, as the hourly buckets' bucketStart spells it: YYYY-MM-DDT00:00:00.000Z. */
+  day: string;
+  model: string;
+  usage: TokenUsage;
+  lastPosition: string;
+}
+
+export function dayStart(iso: string): string {
+  return `${iso.slice(0, 10)}T00:00:00.000Z`;
+}
 
 /** What a session's usage is attributed to, kept by this projection so it needs no other read model. */
 export interface UsageSessionDocument extends Document {
@@ -54,6 +73,7 @@ export class UsageProjection implements Projection {
       ],
     },
     { name: USAGE_SESSIONS, indexes: [] },
+    { name: USAGE_DAILY, indexes: [{ keys: { organizationId: 1, day: 1 }, name: 'org_day' }] },
   ];
 
   handles(event: RecordedEvent): boolean {
@@ -105,6 +125,17 @@ export class UsageProjection implements Projection {
           principalKey,
           sessionId,
         },
+      },
+      { upsert: true },
+    );
+    const day = dayStart(e.at);
+    const key = positionKey(event.position);
+    await context.collection<UsageDailyDocument>(USAGE_DAILY).updateOne(
+      { _id: `${session.organizationId}/${day}/${data.model}`, lastPosition: { $lt: key } },
+      {
+        $set: { lastPosition: key },
+        $inc: usageIncrement(usage),
+        $setOnInsert: { organizationId: session.organizationId, day, model: data.model },
       },
       { upsert: true },
     );

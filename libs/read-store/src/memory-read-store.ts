@@ -1,7 +1,8 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { Aggregator, find as mingoFind } from 'mingo';
 import { fastGroup } from './memory/fast-group';
 import { ReadStoreError, ReadStoreUnavailableError } from './errors';
@@ -126,57 +127,91 @@ export class MemoryReadStore implements ReadStore {
   }
 
   /**
-   * Streams the store to a JSON-lines file: a header line, then per collection one line with its
-   * indexes and document count followed by one line per document. Written beside the target and
-   * renamed over it, so a crash never leaves a truncated snapshot under the real name.
+   * Writes the store to a JSON-lines file: a header line, then per collection one line with its
+   * indexes and document count followed by one line per document, then a trailer with the line
+   * count, the caller's `meta` and a SHA-1 of everything before it. Stored documents are replaced,
+   * never mutated, so the references taken here in one synchronous step are a consistent copy
+   * however long the write takes; other operations go on meanwhile (the write yields at every
+   * chunk). Written to a temporary file, fsynced, renamed over the target and the directory
+   * fsynced: a crash leaves the previous snapshot or the new one, never a part of one.
+   * `beforeRename` runs once the new file is durable (e.g. to keep the old one under another name).
    */
-  async writeSnapshot(path: string): Promise<void> {
+  async writeSnapshot(path: string, meta: Record<string, unknown> = {}, beforeRename?: () => Promise<void>): Promise<SnapshotWriteResult> {
     this.assertOpen();
+    const captured = [...this.collections]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, data]) => ({ name, indexes: data.indexes.map((index) => ({ ...index.spec, keys: { ...index.spec.keys } })), docs: [...data.docs.values()] }));
     const temporary = `${path}.${process.pid}.tmp`;
-    const out = createWriteStream(temporary, { encoding: 'utf8' });
-    const failed = new Promise<never>((_, reject) => out.once('error', reject));
-    const write = async (value: unknown): Promise<void> => {
-      if (!out.write(`${JSON.stringify(value)}\n`)) await Promise.race([once(out, 'drain'), failed]);
+    const handle = await open(temporary, 'w');
+    const hash = createHash('sha1');
+    let chunk = '';
+    let lines = 0;
+    let bytes = 0;
+    const flush = async (): Promise<void> => {
+      if (chunk === '') return;
+      const buffer = Buffer.from(chunk, 'utf8');
+      chunk = '';
+      hash.update(buffer);
+      bytes += buffer.length;
+      await handle.write(buffer);
+    };
+    const add = async (value: unknown): Promise<void> => {
+      chunk += `${JSON.stringify(value)}\n`;
+      lines += 1;
+      if (chunk.length >= SNAPSHOT_CHUNK_CHARS) await flush();
     };
     try {
-      await write({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION });
-      for (const [name, data] of [...this.collections].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        await write({ collection: name, indexes: data.indexes.map((index) => index.spec), documents: data.docs.size });
-        for (const doc of data.docs.values()) await write(encodeValue(doc));
+      await add({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION });
+      for (const { name, indexes, docs } of captured) {
+        await add({ collection: name, indexes, documents: docs.length });
+        for (const doc of docs) await add(encodeValue(doc));
       }
-      out.end();
-      await Promise.race([once(out, 'finish'), failed]);
+      await flush();
+      await handle.write(`${JSON.stringify({ end: true, lines, bytes, sha1: hash.digest('hex'), meta })}\n`);
+      await handle.sync();
+      await handle.close();
+      await beforeRename?.();
       await rename(temporary, path);
+      await fsyncDirectory(dirname(path));
+      return { bytes, documents: captured.reduce((sum, c) => sum + c.docs.length, 0) };
     } catch (error) {
-      out.destroy();
+      await handle.close().catch(() => undefined);
       await unlink(temporary).catch(() => undefined);
       throw error;
     }
   }
 
+  /**
+   * Loads a snapshot written by `writeSnapshot`. Anything short of a whole, unaltered file (no
+   * trailer, a line or collection missing, a checksum that differs, a line that does not parse)
+   * is a ReadStoreError: the caller rebuilds instead of trusting a part.
+   */
   static async readSnapshot(path: string): Promise<MemoryReadStore> {
+    return (await MemoryReadStore.loadSnapshot(path)).store;
+  }
+
+  /** `readSnapshot`, with the `meta` the writer stored in the trailer. */
+  static async loadSnapshot(path: string): Promise<{ store: MemoryReadStore; meta: Record<string, unknown> }> {
+    const trailer = await readTrailer(path);
     const store = new MemoryReadStore();
-    const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
     let header = false;
+    let lines = 0;
     let current: { data: CollectionData; expected: number; docs: Document[] } | null = null;
     const finish = (): void => {
       if (current === null) return;
-      if (current.docs.length !== current.expected) {
-        throw new ReadStoreError(`snapshot ${path} is truncated in collection ${current.data.name}`);
-      }
       current.data.load(current.docs);
       store.collections.set(current.data.name, current.data);
       current = null;
     };
-    for await (const line of lines) {
-      if (line === '') continue;
+    const take = (line: string): void => {
+      lines += 1;
       const value: unknown = JSON.parse(line);
       if (!header) {
         if (!isPlainObject(value) || value.format !== SNAPSHOT_FORMAT || value.version !== SNAPSHOT_VERSION) {
           throw new ReadStoreError(`${path} is not a read store snapshot of version ${SNAPSHOT_VERSION}`);
         }
         header = true;
-        continue;
+        return;
       }
       if (current === null || current.docs.length === current.expected) {
         finish();
@@ -187,19 +222,96 @@ export class MemoryReadStore implements ReadStore {
         const data = new CollectionData(value.collection);
         data.createIndexes(value.indexes as IndexSpec[]);
         current = { data, expected: value.documents, docs: [] };
-        continue;
+        return;
       }
-      current.docs.push(checkedDocument(decodeValue(value)));
+      // Only Dates, non-finite numbers, regular expressions and $-named fields are encoded, each as a "$" key.
+      current.docs.push(checkedDocument(line.includes('"$') ? decodeValue(value) : value, false));
+    };
+    const hash = createHash('sha1');
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    try {
+      for await (const buffer of createReadStream(path, { start: 0, end: trailer.offset - 1, highWaterMark: SNAPSHOT_READ_BYTES })) {
+        hash.update(buffer as Buffer);
+        const text = rest + decoder.write(buffer as Buffer);
+        let from = 0;
+        for (let newline = text.indexOf('\n', from); newline !== -1; newline = text.indexOf('\n', from)) {
+          if (newline > from) take(text.slice(from, newline));
+          from = newline + 1;
+        }
+        rest = text.slice(from);
+      }
+    } catch (error) {
+      if (error instanceof ReadStoreError) throw error;
+      throw new ReadStoreError(`snapshot ${path} is damaged: ${(error as Error).message}`);
     }
+    rest += decoder.end();
+    if (rest.trim() !== '') throw new ReadStoreError(`snapshot ${path} is damaged: a line without its end`);
+    if (hash.digest('hex') !== trailer.sha1) throw new ReadStoreError(`snapshot ${path} is damaged: its checksum does not match`);
+    if (lines !== trailer.lines) throw new ReadStoreError(`snapshot ${path} is truncated: ${lines} of ${trailer.lines} lines`);
     if (!header) throw new ReadStoreError(`snapshot ${path} is empty`);
+    const open = current as { data: CollectionData; expected: number; docs: Document[] } | null;
+    if (open !== null && open.docs.length !== open.expected) throw new ReadStoreError(`snapshot ${path} is truncated in collection ${open.data.name}`);
     finish();
-    return store;
+    return { store, meta: trailer.meta };
   }
 }
 
-function checkedDocument(value: unknown): Document {
+export interface SnapshotWriteResult {
+  bytes: number;
+  documents: number;
+}
+
+/** Characters of JSON written per chunk: each chunk is one write and one turn of the event loop. */
+const SNAPSHOT_CHUNK_CHARS = 512 * 1024;
+const SNAPSHOT_READ_BYTES = 4 * 1024 * 1024;
+const TRAILER_SEARCH_BYTES = 64 * 1024;
+
+/** The last line of a snapshot: where it starts, and what the writer said about what precedes it. */
+async function readTrailer(path: string): Promise<{ offset: number; lines: number; sha1: string; meta: Record<string, unknown> }> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new ReadStoreError(`snapshot ${path} cannot be opened (${error.code ?? error.message})`);
+  });
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, TRAILER_SEARCH_BYTES);
+    const tail = Buffer.alloc(length);
+    await handle.read(tail, 0, length, size - length);
+    const text = tail.toString('utf8');
+    const body = text.endsWith('\n') ? text.slice(0, -1) : null;
+    const start = body === null ? -1 : body.lastIndexOf('\n');
+    if (body === null || start === -1) throw new ReadStoreError(`snapshot ${path} is truncated: it has no trailer`);
+    let trailer: unknown;
+    try {
+      trailer = JSON.parse(body.slice(start + 1));
+    } catch {
+      throw new ReadStoreError(`snapshot ${path} is truncated: its last line is not a trailer`);
+    }
+    if (!isPlainObject(trailer) || trailer.end !== true || typeof trailer.lines !== 'number' || typeof trailer.sha1 !== 'string' || typeof trailer.bytes !== 'number') {
+      throw new ReadStoreError(`snapshot ${path} is truncated: its last line is not a trailer`);
+    }
+    const offset = size - Buffer.byteLength(body.slice(start + 1), 'utf8') - 1;
+    if (offset !== trailer.bytes) throw new ReadStoreError(`snapshot ${path} is damaged: ${offset} bytes before the trailer, ${trailer.bytes} written`);
+    return { offset, lines: trailer.lines, sha1: trailer.sha1, meta: isPlainObject(trailer.meta) ? trailer.meta : {} };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A rename is durable once the directory holding it is fsynced. */
+async function fsyncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `copy`: the value is the caller's; decoded snapshot lines are fresh objects already. */
+function checkedDocument(value: unknown, copy = true): Document {
   if (!isPlainObject(value) || typeof value._id !== 'string') throw new ReadStoreError('a snapshot document needs a string _id');
-  return cloneForStorage(value) as Document;
+  return (copy ? cloneForStorage(value) : value) as Document;
 }
 
 /** The names MongoDB accepts, so a name that works here works in production. */

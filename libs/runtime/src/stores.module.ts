@@ -14,27 +14,35 @@ import {
   PROJECTIONS,
   Projector,
   ProjectorLease,
+  ReadModelSnapshots,
   StoredProjections,
 } from '@ledger/projections';
 import { LEDGER_CONFIG, LedgerConfig } from './config/ledger-config';
 
 export const EVENT_STORE_FILE = 'events.sqlite';
+export const READ_MODEL_SNAPSHOT_FILE = 'read-models.snapshot';
 
 export interface Stores {
   eventStore: EventStore;
   readStore: ReadStore;
+  /** The in-memory read store's snapshots under DATA_DIR; absent with MongoDB. */
+  snapshots?: ReadModelSnapshots | null;
 }
 
 /**
  * Chosen by configuration, once: EventStoreDB when EVENTSTORE_URL is set, else SQLite under
- * DATA_DIR; MongoDB when MONGODB_URL is set, else in memory (rebuilt from the event store at start).
+ * DATA_DIR; MongoDB when MONGODB_URL is set, else in memory, loaded from the newest valid snapshot
+ * under DATA_DIR and caught up from its checkpoints (rebuilt from the event store without one).
  */
 export async function connectStores(config: LedgerConfig): Promise<Stores> {
   const eventStore = config.eventStoreUrl
     ? await EventStoreDbEventStore.connect(config.eventStoreUrl, { onSkippedEvent: (line) => new Logger('EventStore').warn(line) })
     : (mkdirSync(config.dataDir, { recursive: true }), new SqliteEventStore(join(config.dataDir, EVENT_STORE_FILE)));
-  const readStore = config.mongodbUrl ? await MongoReadStore.connect(config.mongodbUrl) : new MemoryReadStore();
-  return { eventStore, readStore };
+  if (config.mongodbUrl) return { eventStore, readStore: await MongoReadStore.connect(config.mongodbUrl), snapshots: null };
+  mkdirSync(config.dataDir, { recursive: true });
+  const logger = new Logger('Snapshots');
+  const snapshots = await ReadModelSnapshots.open(join(config.dataDir, READ_MODEL_SNAPSHOT_FILE), (line) => logger.warn(line));
+  return { eventStore, readStore: snapshots.store, snapshots };
 }
 
 /**
@@ -121,8 +129,17 @@ export class StoresModule implements OnApplicationShutdown {
             switch (runner) {
               case 'in-process': {
                 const logger = new Logger('Projections');
+                const snapshotLogger = new Logger('Snapshots');
                 const engine = new ProjectionEngine(stores.eventStore, stores.readStore, projections, feed, {
                   onError: (name, error) => logger.error(`projection ${name} failed, resubscribing from its checkpoint: ${(error as Error).message}`),
+                  snapshots: stores.snapshots
+                    ? {
+                        store: stores.snapshots,
+                        everyEvents: config.snapshots.everyEvents,
+                        everyMs: config.snapshots.everySeconds * 1000,
+                        log: (line) => (line.includes('failed') || line.includes('rebuilding') ? snapshotLogger.warn(line) : snapshotLogger.log(line)),
+                      }
+                    : undefined,
                 });
                 await engine.start();
                 return engine;

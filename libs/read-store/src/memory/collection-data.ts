@@ -33,6 +33,8 @@ export interface PlanStats {
 
 const ZERO: UpdateResult = Object.freeze({ matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
 
+const RANGE_OPERATORS: ReadonlySet<string> = new Set(['$gt', '$gte', '$lt', '$lte']);
+
 /** Enough $in combinations to cover real filters without a combinatorial blow-up. */
 const MAX_COMBINATIONS = 256;
 
@@ -213,13 +215,50 @@ export class CollectionData {
   private countFromIndex(filter: Filter): number | null {
     const entries = Object.entries(filter);
     const scalar = (value: unknown) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-    if (!entries.every(([key, value]) => !key.startsWith('$') && key !== '_id' && scalar(value))) return null;
-    const fields = new Set(entries.map(([key]) => key));
-    for (const plan of this.plans(boundsOf(filter), null)) {
-      const leading = plan.index.fields.slice(0, fields.size);
-      if (leading.length === fields.size && leading.every((field) => fields.has(field.path))) return plan.keys;
+    const points = (value: unknown) => scalar(value) || (isPlainObject(value) && Object.keys(value).length === 1 && Array.isArray(value.$in) && value.$in.length > 0 && value.$in.every(scalar));
+    // At most one field bounded by a range of string operands ($gt/$gte/$lt/$lte): index bounds
+    // are inclusive and bracketed to the string type, so an inclusive range counts exactly and an
+    // exclusive end is the inclusive count less the entries equal to it.
+    const rangeOf = (value: unknown): Record<string, string> | null => {
+      if (!isPlainObject(value)) return null;
+      const keys = Object.keys(value);
+      if (keys.length === 0 || !keys.every((k) => RANGE_OPERATORS.has(k) && typeof value[k] === 'string')) return null;
+      return value as Record<string, string>;
+    };
+    if (!entries.every(([key]) => !key.startsWith('$') && key !== '_id')) return null;
+    const ranged = entries.filter(([, value]) => !points(value));
+    if (ranged.length > 1) return null;
+    const range = ranged.length === 1 ? rangeOf(ranged[0]![1]) : null;
+    if (ranged.length === 1 && range === null) return null;
+    const equalities = entries.filter(([, value]) => points(value)).map(([key]) => key);
+    const rangeField = ranged.length === 1 ? ranged[0]![0] : null;
+    const shaped = (index: MemoryIndex): boolean => {
+      const leading = index.fields.slice(0, equalities.length);
+      if (leading.length !== equalities.length || !leading.every((field) => equalities.includes(field.path))) return false;
+      return rangeField === null || index.fields[equalities.length]?.path === rangeField;
+    };
+    const keysOf = (query: Filter): number | null => {
+      for (const plan of this.plans(boundsOf(query), null)) if (shaped(plan.index)) return plan.keys;
+      return null;
+    };
+    if (rangeField === null || range === null) return keysOf(filter);
+    const inclusive: Record<string, string> = {};
+    const exclusiveEnds: string[] = [];
+    for (const [operator, operand] of Object.entries(range)) {
+      if (operator === '$gt' || operator === '$gte') inclusive.$gte = operand;
+      else inclusive.$lte = operand;
+      if (operator === '$gt' || operator === '$lt') exclusiveEnds.push(operand);
     }
-    return null;
+    if (inclusive.$gte !== undefined && inclusive.$lte !== undefined && inclusive.$gte > inclusive.$lte) return 0;
+    const total = keysOf({ ...filter, [rangeField]: inclusive });
+    if (total === null) return null;
+    let equal = 0;
+    for (const end of new Set(exclusiveEnds)) {
+      const count = keysOf({ ...filter, [rangeField]: end });
+      if (count === null) return null;
+      equal += count;
+    }
+    return Math.max(0, total - equal);
   }
 
   // ---- writes --------------------------------------------------------------------------------

@@ -110,6 +110,17 @@ export class LedgerEnvironment {
     message: 'CORS_ORIGINS must be * or a comma-separated list of http(s)://host[:port] origins',
   })
   CORS_ORIGINS?: string;
+  /** Embedded read store: a snapshot to DATA_DIR once this many events are applied since the last one... */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SNAPSHOT_EVERY_EVENTS = 100_000;
+
+  /** ...or this many seconds after the last one, when anything changed (and at every graceful stop). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SNAPSHOT_EVERY_SECONDS = 300;
 }
 
 export interface ApiKeyEntry {
@@ -138,6 +149,7 @@ export interface LedgerConfig {
   rateLimits: { windowMs: number; ingest: number; read: number; maxSubscriptionsPerKey: number };
   /** Origins a browser may call from; empty means CORS is off (no Access-Control headers). */
   corsOrigins: string[];
+  snapshots: { everyEvents: number; everySeconds: number };
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
@@ -238,6 +250,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
       maxSubscriptionsPerKey: env.MAX_SUBSCRIPTIONS_PER_KEY,
     },
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((origin) => origin.trim()) : [],
+    snapshots: { everyEvents: env.SNAPSHOT_EVERY_EVENTS, everySeconds: env.SNAPSHOT_EVERY_SECONDS },
   };
 }
 

@@ -101,6 +101,29 @@ export class SessionQueries {
     // active ones, and the recent ones that are not active.
     const attentionActive: Filter = { $and: [active, { status: { $in: ATTENTION_STATUSES } }] };
     const attentionRecent: Filter = { $and: [recent, { status: { $in: ATTENTION_STATUSES } }] };
+    if (Object.keys(base).length === 1 && typeof base.organizationId === 'string') {
+      // The whole organization: the counts come from index ranges, with no document read, less
+      // the active sessions (few, and read anyway): recent = active in the last 24 h and not active now.
+      const everyActive = await collection.find(active, { sort: NEWEST_FIRST });
+      const activeLately = everyActive.filter((document) => document.lastActivityAt > recentSince);
+      const attention = (document: SessionDocument) => ATTENTION_STATUSES.includes(document.status);
+      const lately = { $gt: recentSince };
+      const [recentRows, lateCount, lateAttentionCount] = await Promise.all([
+        collection.find(recent, { sort: NEWEST_FIRST, limit: size }),
+        collection.count({ organizationId: base.organizationId, lastActivityAt: lately }),
+        collection.count({ organizationId: base.organizationId, status: { $in: ATTENTION_STATUSES }, lastActivityAt: lately }),
+      ]);
+      return {
+        activeNow: everyActive.slice(0, size).map((document) => this.present(document, now)),
+        recent: recentRows.map((document) => this.present(document, now)),
+        counts: {
+          active: everyActive.length,
+          attention: everyActive.filter(attention).length + lateAttentionCount - activeLately.filter(attention).length,
+          recent: lateCount - activeLately.length,
+        },
+        generatedAt: now,
+      };
+    }
     const [activeNow, recentRows, activeCount, recentCount, attentionActiveCount, attentionRecentCount] = await Promise.all([
       collection.find(active, { sort: NEWEST_FIRST, limit: size }),
       collection.find(recent, { sort: NEWEST_FIRST, limit: size }),

@@ -6,6 +6,9 @@ import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 import { toTimelineEvent } from './timeline.queries';
 
 const TIMELINE_PAGE = 500;
+const MAX_TIMELINE_PAGE = 1000;
+
+type TimelineItem = ReturnType<typeof toTimelineEvent>;
 
 /** The live timeline: read from the event store, woken by the change feed. */
 @Injectable()
@@ -22,15 +25,35 @@ export class TimelineFeed {
    * slow one falls behind in the store, never in memory, and a replay racing new appends can
    * neither skip nor repeat a sequence.
    */
-  timeline(actor: Actor, sessionId: string, after: number, types: string[] | null): AsyncIterableIterator<ReturnType<typeof toTimelineEvent>> {
+  timeline(actor: Actor, sessionId: string, after: number, types: string[] | null): AsyncIterableIterator<TimelineItem> {
+    const pages = this.timelinePages(actor, sessionId, after, types, TIMELINE_PAGE);
+    async function* events() {
+      for await (const page of pages) yield* page.events;
+    }
+    return events();
+  }
+
+  /**
+   * The same, a page at a time: catch-up in pages of up to `max` events (one message each rather
+   * than one per event), then live appends as they come. `lastSequence` is the cursor to resume
+   * from (`after`), also past events the type filter left out.
+   */
+  timelinePages(
+    actor: Actor,
+    sessionId: string,
+    after: number,
+    types: string[] | null,
+    max: number,
+  ): AsyncIterableIterator<{ events: TimelineItem[]; lastSequence: number; hasMore: boolean }> {
     if (!Number.isInteger(after) || after < -1) throw BadUserInputError.field('after', 'must be -1 or a sequence the client has seen');
+    if (!Number.isInteger(max) || max < 1 || max > MAX_TIMELINE_PAGE) throw BadUserInputError.field('max', `must be 1 to ${MAX_TIMELINE_PAGE}`);
     const store = this.store;
     const feed = this.feed;
     const wanted = types?.length ? new Set(types) : null;
     const stream = sessionStreamId(sessionId);
     const pollMs = this.config.live.timelinePollMs;
 
-    async function* events() {
+    async function* pages() {
       if (!isSessionId(sessionId)) return;
       const [first] = await store.readStream(stream, { fromRevision: 0, limit: 1 });
       if (!first || first.metadata.organizationId !== actor.organizationId) return;
@@ -48,12 +71,14 @@ export class TimelineFeed {
       try {
         for (;;) {
           changed = false;
-          const page = await store.readStream(stream, { fromRevision: cursor + 1, limit: TIMELINE_PAGE });
+          const page = await store.readStream(stream, { fromRevision: cursor + 1, limit: max });
+          const events: TimelineItem[] = [];
           for (const event of page) {
             cursor = event.revision;
-            if (!wanted || wanted.has(event.type)) yield toTimelineEvent(sessionId, event);
+            if (!wanted || wanted.has(event.type)) events.push(toTimelineEvent(sessionId, event));
           }
-          if (page.length === TIMELINE_PAGE || changed) continue;
+          if (events.length > 0) yield { events, lastSequence: cursor, hasMore: page.length === max };
+          if (page.length === max || changed) continue;
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, pollMs);
             signal = () => {
@@ -67,6 +92,6 @@ export class TimelineFeed {
         stop();
       }
     }
-    return events();
+    return pages();
   }
 }

@@ -33,4 +33,15 @@ export class TimelineSubscriptionResolver {
   timeline(@Args('sessionId') sessionId: string, @Args('after') after: number | null, @Args('types') types: string[] | null, @Context() context: GraphQLContext) {
     return this.feed.timeline(requireReader(context), sessionId, after ?? -1, types ?? null);
   }
+
+  @Subscription('timelinePages', { resolve: (value: unknown) => value })
+  timelinePages(
+    @Args('sessionId') sessionId: string,
+    @Args('after') after: number | null,
+    @Args('types') types: string[] | null,
+    @Args('max') max: number | null,
+    @Context() context: GraphQLContext,
+  ) {
+    return this.feed.timelinePages(requireReader(context), sessionId, after ?? -1, types ?? null, max ?? 500);
+  }
 }
