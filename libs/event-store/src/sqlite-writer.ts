@@ -11,7 +11,7 @@ export interface WriteRequest {
 
 export interface WriteOutcome {
   ok?: { written: boolean; nextRevision: number; position: number };
-  refused?: { actual: number; stored: string[] };
+  refused?: { actual: number };
   failed?: unknown;
 }
 
@@ -41,10 +41,7 @@ export function createGroupCommitWriter(db: Database.Database, maxKnownIds: numb
     count: number;
   }
   class Refused {
-    constructor(
-      readonly actual: number,
-      readonly stored: string[],
-    ) {}
+    constructor(readonly actual: number) {}
   }
 
   const statements = {
@@ -143,9 +140,9 @@ export function createGroupCommitWriter(db: Database.Database, maxKnownIds: numb
           return { written: false, nextRevision: first + events.length - 1, position: run[run.length - 1]!.position };
         }
       }
-      throw new Refused(current, events.filter((_, index) => revisions[index]! >= 0 && revisions[index]! <= current).map((event) => event.id));
+      throw new Refused(current);
     }
-    if (!holds(expected, current)) throw new Refused(current, []);
+    if (!holds(expected, current)) throw new Refused(current);
     const recordedAt = Date.now();
     let revision = current;
     let position = 0;
@@ -166,7 +163,7 @@ export function createGroupCommitWriter(db: Database.Database, maxKnownIds: numb
         outcomes.push({ ok: appendOne(request) });
       } catch (error) {
         if (!(error instanceof Refused)) throw error;
-        outcomes.push({ refused: { actual: error.actual, stored: error.stored } });
+        outcomes.push({ refused: { actual: error.actual } });
       }
     }
     return outcomes;
