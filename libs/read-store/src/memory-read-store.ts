@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { Worker } from 'node:worker_threads';
 import { Aggregator, find as mingoFind } from 'mingo';
 import { fastGroup } from './memory/fast-group';
 import { ReadStoreError, ReadStoreUnavailableError } from './errors';
@@ -31,6 +32,11 @@ export interface ReadStoreSnapshot {
 }
 
 const SNAPSHOT_FORMAT = 'agent-ledger.read-store.snapshot';
+/**
+ * A collection header with `orderLines` is followed, after its documents, by its indexes' key
+ * orders; without it (files written before), the indexes are built by sorting. A reader older
+ * than `orderLines` meets a line of numbers where it expects a header and rebuilds instead.
+ */
 const SNAPSHOT_VERSION = 1;
 
 /** Stages mingo runs without writing into its input documents; any other stage gets copies. */
@@ -128,7 +134,9 @@ export class MemoryReadStore implements ReadStore {
 
   /**
    * Writes the store to a JSON-lines file: a header line, then per collection one line with its
-   * indexes and document count followed by one line per document, then a trailer with the line
+   * indexes and document count followed by one line per document and then each index's key
+   * order (the documents' positions, in lines of up to 65 536), so that a load builds the indexes
+   * without sorting; then a trailer with the line
    * count, the caller's `meta` and a SHA-1 of everything before it. Stored documents are replaced,
    * never mutated, so the references taken here in one synchronous step are a consistent copy
    * however long the write takes; other operations go on meanwhile (the write yields at every
@@ -140,7 +148,12 @@ export class MemoryReadStore implements ReadStore {
     this.assertOpen();
     const captured = [...this.collections]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, data]) => ({ name, indexes: data.indexes.map((index) => ({ ...index.spec, keys: { ...index.spec.keys } })), docs: [...data.docs.values()] }));
+      .map(([name, data]) => ({
+        name,
+        indexes: data.indexes.map((index) => ({ ...index.spec, keys: { ...index.spec.keys } })),
+        docs: [...data.docs.values()],
+        orders: data.indexOrders(),
+      }));
     const temporary = `${path}.${process.pid}.tmp`;
     const handle = await open(temporary, 'w');
     const hash = createHash('sha1');
@@ -162,9 +175,24 @@ export class MemoryReadStore implements ReadStore {
     };
     try {
       await add({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION });
-      for (const { name, indexes, docs } of captured) {
-        await add({ collection: name, indexes, documents: docs.length });
+      for (const { name, indexes, docs, orders } of captured) {
+        const orderLines = Math.ceil(docs.length / ORDER_LINE_POSITIONS);
+        await add({ collection: name, indexes, documents: docs.length, orderLines });
         for (const doc of docs) await add(encodeValue(doc));
+        if (orderLines === 0) continue;
+        // Each index's key order as positions in the lines above: a load then builds it without a sort.
+        const position = new Map<string, number>();
+        for (let i = 0; i < docs.length; i++) {
+          position.set(docs[i]!._id, i);
+          if ((i + 1) % ORDER_LINE_POSITIONS === 0) await yieldTurn();
+        }
+        for (const ids of orders) {
+          for (let from = 0; from < ids.length; from += ORDER_LINE_POSITIONS) {
+            const line = new Array<number>(Math.min(ORDER_LINE_POSITIONS, ids.length - from));
+            for (let k = 0; k < line.length; k++) line[k] = position.get(ids[from + k]!)!;
+            await add(line);
+          }
+        }
       }
       await flush();
       await handle.write(`${JSON.stringify({ end: true, lines, bytes, sha1: hash.digest('hex'), meta })}\n`);
@@ -196,11 +224,13 @@ export class MemoryReadStore implements ReadStore {
     const store = new MemoryReadStore();
     let header = false;
     let lines = 0;
-    let current: { data: CollectionData; expected: number; docs: Document[] } | null = null;
+    let current: OpenCollection | null = null;
     const finish = (): void => {
       if (current === null) return;
-      current.data.load(current.docs);
-      store.collections.set(current.data.name, current.data);
+      const { data, docs, orderLines, orderParts } = current;
+      const orders = data.indexes.map((_, i) => (orderLines === 0 ? [] : orderParts.slice(i * orderLines, (i + 1) * orderLines).flat()));
+      data.load(docs, orders);
+      store.collections.set(data.name, data);
       current = null;
     };
     const take = (line: string): void => {
@@ -213,6 +243,11 @@ export class MemoryReadStore implements ReadStore {
         header = true;
         return;
       }
+      if (current !== null && current.docs.length === current.expected && current.orderParts.length < current.orderLines * current.data.indexes.length) {
+        if (!Array.isArray(value) || !value.every((n) => typeof n === 'number')) throw new ReadStoreError(`snapshot ${path} has a malformed index order`);
+        current.orderParts.push(value as number[]);
+        return;
+      }
       if (current === null || current.docs.length === current.expected) {
         finish();
         if (!isPlainObject(value) || typeof value.collection !== 'string' || typeof value.documents !== 'number' || !Array.isArray(value.indexes)) {
@@ -221,18 +256,23 @@ export class MemoryReadStore implements ReadStore {
         checkName(value.collection);
         const data = new CollectionData(value.collection);
         data.createIndexes(value.indexes as IndexSpec[]);
-        current = { data, expected: value.documents, docs: [] };
+        const orderLines = typeof value.orderLines === 'number' ? value.orderLines : 0;
+        current = { data, expected: value.documents, docs: [], orderLines, orderParts: [] };
         return;
       }
       // Only Dates, non-finite numbers, regular expressions and $-named fields are encoded, each as a "$" key.
       current.docs.push(checkedDocument(line.includes('"$') ? decodeValue(value) : value, false));
     };
-    const hash = createHash('sha1');
     const decoder = new StringDecoder('utf8');
     let rest = '';
+    const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+      throw new ReadStoreError(`snapshot ${path} cannot be opened (${error.code ?? error.message})`);
+    });
+    // The checksum is computed on another thread from the same open file while this one parses.
+    const checksum = new ChecksumOfRange(handle.fd, trailer.offset);
     try {
-      for await (const buffer of createReadStream(path, { start: 0, end: trailer.offset - 1, highWaterMark: SNAPSHOT_READ_BYTES })) {
-        hash.update(buffer as Buffer);
+      for await (const buffer of createReadStream(path, { fd: handle, autoClose: false, start: 0, end: trailer.offset - 1, highWaterMark: SNAPSHOT_READ_BYTES })) {
+        checksum.update(buffer as Buffer);
         const text = rest + decoder.write(buffer as Buffer);
         let from = 0;
         for (let newline = text.indexOf('\n', from); newline !== -1; newline = text.indexOf('\n', from)) {
@@ -241,17 +281,22 @@ export class MemoryReadStore implements ReadStore {
         }
         rest = text.slice(from);
       }
+      rest += decoder.end();
+      if (rest.trim() !== '') throw new ReadStoreError(`snapshot ${path} is damaged: a line without its end`);
+      if ((await checksum.digest()) !== trailer.sha1) throw new ReadStoreError(`snapshot ${path} is damaged: its checksum does not match`);
     } catch (error) {
       if (error instanceof ReadStoreError) throw error;
       throw new ReadStoreError(`snapshot ${path} is damaged: ${(error as Error).message}`);
+    } finally {
+      checksum.abandon();
+      await handle.close();
     }
-    rest += decoder.end();
-    if (rest.trim() !== '') throw new ReadStoreError(`snapshot ${path} is damaged: a line without its end`);
-    if (hash.digest('hex') !== trailer.sha1) throw new ReadStoreError(`snapshot ${path} is damaged: its checksum does not match`);
     if (lines !== trailer.lines) throw new ReadStoreError(`snapshot ${path} is truncated: ${lines} of ${trailer.lines} lines`);
     if (!header) throw new ReadStoreError(`snapshot ${path} is empty`);
-    const open = current as { data: CollectionData; expected: number; docs: Document[] } | null;
-    if (open !== null && open.docs.length !== open.expected) throw new ReadStoreError(`snapshot ${path} is truncated in collection ${open.data.name}`);
+    const last = current as OpenCollection | null;
+    if (last !== null && (last.docs.length !== last.expected || last.orderParts.length !== last.orderLines * last.data.indexes.length)) {
+      throw new ReadStoreError(`snapshot ${path} is truncated in collection ${last.data.name}`);
+    }
     finish();
     return { store, meta: trailer.meta };
   }
@@ -260,6 +305,93 @@ export class MemoryReadStore implements ReadStore {
 export interface SnapshotWriteResult {
   bytes: number;
   documents: number;
+}
+
+/**
+ * SHA-1 of the bytes [0, end) of an open file, computed by a worker thread reading the file on
+ * its own (positional reads of the same descriptor), so that hashing a snapshot of hundreds of
+ * MiB overlaps its parsing. Without a worker (one cannot start), the bytes the reader passes to
+ * `update` are hashed on the calling thread instead.
+ */
+class ChecksumOfRange {
+  private readonly worker: Worker | null;
+  private readonly result: Promise<string> | null;
+  private readonly local: Hash | null;
+
+  constructor(fd: number, end: number) {
+    let worker: Worker | null = null;
+    // A small file is hashed faster than a thread starts.
+    if (end > SNAPSHOT_READ_BYTES) {
+      try {
+        worker = new Worker(CHECKSUM_WORKER, { eval: true, workerData: { fd, end } });
+      } catch {
+        worker = null;
+      }
+    }
+    this.worker = worker;
+    this.local = worker === null ? createHash('sha1') : null;
+    this.result =
+      worker === null
+        ? null
+        : new Promise<string>((resolveDigest, reject) => {
+            worker.once('message', (message: { digest?: string; error?: string }) =>
+              message.digest !== undefined ? resolveDigest(message.digest) : reject(new Error(message.error ?? 'the checksum worker failed')),
+            );
+            worker.once('error', reject);
+            worker.once('exit', (code) => reject(new Error(`the checksum worker exited with code ${code}`)));
+          });
+    // Settled by digest() or abandoned; never an unhandled rejection.
+    this.result?.catch(() => undefined);
+  }
+
+  update(buffer: Buffer): void {
+    this.local?.update(buffer);
+  }
+
+  digest(): Promise<string> {
+    return this.result ?? Promise.resolve(this.local!.digest('hex'));
+  }
+
+  /** Stops the worker if it still runs (a load that failed before the end). */
+  abandon(): void {
+    void this.worker?.terminate();
+  }
+}
+
+const CHECKSUM_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { readSync } = require('node:fs');
+try {
+  const hash = createHash('sha1');
+  const buffer = Buffer.allocUnsafe(${4 * 1024 * 1024});
+  let position = 0;
+  while (position < workerData.end) {
+    const read = readSync(workerData.fd, buffer, 0, Math.min(buffer.length, workerData.end - position), position);
+    if (read === 0) break;
+    hash.update(buffer.subarray(0, read));
+    position += read;
+  }
+  parentPort.postMessage(position === workerData.end ? { digest: hash.digest('hex') } : { error: 'the file ended early' });
+} catch (error) {
+  parentPort.postMessage({ error: String(error && error.message || error) });
+}
+`;
+
+/** Positions per line of an index's recorded order. */
+const ORDER_LINE_POSITIONS = 65_536;
+
+interface OpenCollection {
+  data: CollectionData;
+  expected: number;
+  docs: Document[];
+  /** Lines of positions per index after the documents (0 in version 1). */
+  orderLines: number;
+  orderParts: number[][];
+}
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolveTurn) => setImmediate(resolveTurn));
 }
 
 /** Characters of JSON written per chunk: each chunk is one write and one turn of the event loop. */

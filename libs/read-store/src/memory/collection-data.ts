@@ -370,16 +370,26 @@ export class CollectionData {
     for (const index of this.indexes) index.remove(doc);
   }
 
-  /** Loads documents already private to the store (snapshots), building indexes in one sort each. */
-  load(docs: Iterable<Document>): void {
+  /**
+   * Loads documents already private to the store (snapshots), building each index from its
+   * recorded order (`orders[i]`: positions in `docs` in index i's key order) when there is one
+   * and it holds, else in one sort.
+   */
+  load(docs: readonly Document[], orders: readonly (readonly number[] | undefined)[] = []): void {
     for (const doc of docs) {
       if (this.docs.has(doc._id)) throw new DuplicateKeyError(this.name, '_id_');
       this.docs.set(doc._id, doc);
     }
-    for (const index of this.indexes) {
+    this.indexes.forEach((index, i) => {
       if (index.unique && index.hasDuplicates(this.docs.values())) throw new DuplicateKeyError(this.name, index.name);
-      index.load(this.docs.values());
-    }
+      const order = orders[i];
+      if (order === undefined || !index.loadInOrder(docs, order)) index.load(this.docs.values());
+    });
+  }
+
+  /** Each index's ids in key order, copied now: with the documents taken in the same step, a consistent record. */
+  indexOrders(): string[][] {
+    return this.indexes.map((index) => index.entries.idsInOrder());
   }
 
   createIndexes(specs: IndexSpec[]): void {

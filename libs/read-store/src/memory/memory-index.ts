@@ -38,11 +38,17 @@ export class MemoryIndex {
   private readonly current = new Map<string, string>();
   /** Documents whose key is not plannable (see the class comment). */
   private readonly unordered = new Set<string>();
+  /**
+   * The key tuple holds _id itself, so it is unique and already ordered by _id: the entry is the
+   * tuple alone, without the _id suffix that other indexes add to break ties.
+   */
+  private readonly idInKey: boolean;
 
   constructor(readonly spec: IndexSpec) {
     this.name = spec.name ?? defaultIndexName(spec.keys);
     this.unique = spec.unique === true;
     this.fields = Object.entries(spec.keys).map(([path, direction]) => ({ path, parts: splitPath(path), direction }));
+    this.idInKey = this.fields.some((field) => field.path === '_id');
   }
 
   get plannable(): boolean {
@@ -63,7 +69,7 @@ export class MemoryIndex {
   }
 
   private entryKey(text: string, id: string): string {
-    return [text, encodeId(id)].join('');
+    return this.idInKey ? text : [text, encodeId(id)].join('');
   }
 
   /** Whether an update that changed these paths can have changed this index's key. */
@@ -75,6 +81,8 @@ export class MemoryIndex {
 
   /** The id of another document holding the same key (missing counts as null, as in MongoDB). */
   conflict(doc: Record<string, unknown>): string | null {
+    // A tuple holding _id is the document's alone.
+    if (this.idInKey) return null;
     const prefix = this.keyOf(doc).text + ID_MARK;
     const cursor = this.entries.cursor(this.entries.seek(prefix), this.entries.end(), false);
     for (let id = cursor.next(); id !== undefined && cursor.key.startsWith(prefix); id = cursor.next()) {
@@ -133,6 +141,38 @@ export class MemoryIndex {
       entries.push({ key: entry, id });
     }
     this.entries.load(entries);
+  }
+
+  /**
+   * Builds the index from documents listed in its key order (a snapshot's record of it): one key
+   * encoding per document and one comparison with the previous key, no sort. False, with the
+   * index untouched, when the order is not exactly that (a position out of range, repeated or
+   * missing, or keys not strictly ascending): the caller then builds it with `load`.
+   */
+  loadInOrder(docs: readonly Record<string, unknown>[], order: readonly number[]): boolean {
+    if (order.length !== docs.length) return false;
+    const keys = new Array<string>(order.length);
+    const ids = new Array<string>(order.length);
+    const unordered: string[] = [];
+    let previous = '';
+    for (let k = 0; k < order.length; k++) {
+      const doc = docs[order[k]!];
+      if (doc === undefined) return false;
+      const id = doc._id as string;
+      const key = this.keyOf(doc);
+      const entry = this.entryKey(key.text, id);
+      if (k > 0 && !(entry > previous)) return false;
+      if (!key.ordered) unordered.push(id);
+      keys[k] = entry;
+      ids[k] = id;
+      previous = entry;
+    }
+    this.current.clear();
+    this.unordered.clear();
+    for (let k = 0; k < keys.length; k++) this.current.set(ids[k]!, keys[k]!);
+    for (const id of unordered) this.unordered.add(id);
+    this.entries.loadSorted(keys, ids);
+    return true;
   }
 
   /** Whether two documents share a key, when building a unique index over existing documents. */

@@ -34,14 +34,27 @@ export class SortedIndex {
   /** Replaces the content, for index builds and snapshot loads. */
   load(entries: { key: string; id: string }[]): void {
     entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.loadSorted(
+      entries.map((e) => e.key),
+      entries.map((e) => e.id),
+    );
+  }
+
+  /** Replaces the content with entries already in key order (`keys` strictly ascending). */
+  loadSorted(keys: string[], ids: string[]): void {
     const half = CHUNK_MAX / 2;
     this.chunks = [];
-    for (let i = 0; i < entries.length; i += half) {
-      const slice = entries.slice(i, i + half);
-      this.chunks.push({ keys: slice.map((e) => e.key), ids: slice.map((e) => e.id) });
-    }
+    for (let i = 0; i < keys.length; i += half) this.chunks.push({ keys: keys.slice(i, i + half), ids: ids.slice(i, i + half) });
     this.lasts = this.chunks.map((chunk) => chunk.keys[chunk.keys.length - 1]!);
-    this.count = entries.length;
+    this.count = keys.length;
+  }
+
+  /** Every id in key order, copied in one step (a snapshot's record of the order). */
+  idsInOrder(): string[] {
+    const out = new Array<string>(this.count);
+    let k = 0;
+    for (const chunk of this.chunks) for (let i = 0; i < chunk.ids.length; i++) out[k++] = chunk.ids[i]!;
+    return out;
   }
 
   insert(key: string, id: string): void {
