@@ -356,13 +356,14 @@ export class CollectionData {
   }
 
   private replace(after: Document, touched: readonly string[] | null): void {
+    const before = this.docs.get(after._id)!;
     for (const index of this.indexes) {
-      if (index.unique && index.affectedBy(touched) && index.moves(after) && index.conflict(after) !== null) {
+      if (index.unique && index.affectedBy(touched) && index.moves(before, after) && index.conflict(after) !== null) {
         throw new DuplicateKeyError(this.name, index.name);
       }
     }
     this.docs.set(after._id, after);
-    for (const index of this.indexes) if (index.affectedBy(touched)) index.replace(after);
+    for (const index of this.indexes) if (index.affectedBy(touched)) index.replace(before, after);
   }
 
   private remove(doc: Document): void {

@@ -34,8 +34,6 @@ export class MemoryIndex {
   readonly fields: readonly IndexField[];
   readonly unique: boolean;
   readonly entries = new SortedIndex();
-  /** Each document's current entry, so moving it costs one key encoding, not two. */
-  private readonly current = new Map<string, string>();
   /** Documents whose key is not plannable (see the class comment). */
   private readonly unordered = new Set<string>();
   /**
@@ -91,9 +89,18 @@ export class MemoryIndex {
     return null;
   }
 
+  /**
+   * A document's entry, recomputed from the document: stored documents are never mutated, so the
+   * stored one gives back exactly the entry it was indexed under (no map of id to entry is kept,
+   * which would cost more memory per entry than the string it points to).
+   */
+  private entryOf(doc: Record<string, unknown>): string {
+    return this.entryKey(this.keyOf(doc).text, doc._id as string);
+  }
+
   /** Whether a replacement moves the document in this index. */
-  moves(after: Record<string, unknown>): boolean {
-    return this.current.get(after._id as string) !== this.entryKey(this.keyOf(after).text, after._id as string);
+  moves(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+    return this.entryOf(before) !== this.entryOf(after);
   }
 
   add(doc: Record<string, unknown>): void {
@@ -101,43 +108,36 @@ export class MemoryIndex {
     const key = this.keyOf(doc);
     const entry = this.entryKey(key.text, id);
     if (!key.ordered) this.unordered.add(id);
-    this.current.set(id, entry);
     this.entries.insert(entry, id);
   }
 
+  /** `doc` is the stored document. */
   remove(doc: Record<string, unknown>): void {
-    const id = doc._id as string;
-    const entry = this.current.get(id);
-    if (entry === undefined) return;
-    this.current.delete(id);
-    this.unordered.delete(id);
-    this.entries.delete(entry);
+    this.unordered.delete(doc._id as string);
+    this.entries.delete(this.entryOf(doc));
   }
 
-  /** Moves a document's entry when its key changed. */
-  replace(after: Record<string, unknown>): void {
+  /** Moves a document's entry when its key changed; `before` is the stored document it replaces. */
+  replace(before: Record<string, unknown>, after: Record<string, unknown>): void {
     const id = after._id as string;
-    const old = this.current.get(id);
+    const old = this.entryOf(before);
     const key = this.keyOf(after);
     const entry = this.entryKey(key.text, id);
     if (old === entry) return;
     if (key.ordered) this.unordered.delete(id);
     else this.unordered.add(id);
-    if (old !== undefined) this.entries.delete(old);
-    this.current.set(id, entry);
+    this.entries.delete(old);
     this.entries.insert(entry, id);
   }
 
   load(docs: Iterable<Record<string, unknown>>): void {
     const entries: { key: string; id: string }[] = [];
-    this.current.clear();
     this.unordered.clear();
     for (const doc of docs) {
       const id = doc._id as string;
       const key = this.keyOf(doc);
       const entry = this.entryKey(key.text, id);
       if (!key.ordered) this.unordered.add(id);
-      this.current.set(id, entry);
       entries.push({ key: entry, id });
     }
     this.entries.load(entries);
@@ -167,9 +167,7 @@ export class MemoryIndex {
       ids[k] = id;
       previous = entry;
     }
-    this.current.clear();
     this.unordered.clear();
-    for (let k = 0; k < keys.length; k++) this.current.set(ids[k]!, keys[k]!);
     for (const id of unordered) this.unordered.add(id);
     this.entries.loadSorted(keys, ids);
     return true;
