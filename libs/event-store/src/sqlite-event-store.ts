@@ -353,7 +353,8 @@ export class SqliteEventStore implements EventStore {
         const page = this.guard('subscribeToAll', () => this.readPageTransaction(cursor, prefixes));
         for (const event of page.events) {
           if (subscription.isStopping) return;
-          await subscription.deliver(event);
+          const pending = subscription.deliver(event);
+          if (pending) await pending;
           cursor = event.position.commit;
         }
         if (page.events.length === this.pageSize) {
