@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SqliteEventStore } from '@ledger/event-store';
+import { hashBlob, ID_HASH_CHUNK, idHash, SqliteEventStore } from '@ledger/event-store';
 import type { SessionPlan } from '../data';
 import { AppendBatch, interleave, StreamBuilder } from './domain-writer';
 import { Progress } from './progress';
@@ -25,6 +25,8 @@ export interface FillSummary {
 
 const INSERT_EVENT = 'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
 const UPSERT_STREAM = 'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision';
+const UPSERT_HASHES =
+  'INSERT INTO id_hashes (stream_id, first_revision, hashes) VALUES (?, ?, ?) ON CONFLICT (stream_id, first_revision) DO UPDATE SET hashes = excluded.hashes';
 
 /**
  * Writes decided events as raw rows into a file whose schema SqliteEventStore created itself:
@@ -36,6 +38,9 @@ export class RawStoreWriter {
   private readonly db: Database.Database;
   private readonly insertEvent: Database.Statement;
   private readonly upsertStream: Database.Statement;
+  private readonly upsertHashes: Database.Statement;
+  /** Each stream's last row of event-id hashes, as the store's writer keeps them. */
+  private readonly hashChunks = new Map<string, { first: number; hashes: number[] }>();
   private readonly writeMany: Database.Transaction<(batches: AppendBatch[]) => void>;
   private pending: AppendBatch[] = [];
   private pendingEvents = 0;
@@ -53,17 +58,31 @@ export class RawStoreWriter {
     this.db.pragma('synchronous = OFF');
     this.insertEvent = this.db.prepare(INSERT_EVENT);
     this.upsertStream = this.db.prepare(UPSERT_STREAM);
+    this.upsertHashes = this.db.prepare(UPSERT_HASHES);
     this.writeMany = this.db.transaction((batches: AppendBatch[]) => {
+      const touched = new Set<string>();
       for (const batch of batches) {
         let revision = batch.revision;
+        let chunk = this.hashChunks.get(batch.streamId) ?? { first: 0, hashes: [] };
         for (const event of batch.events) {
           revision += 1;
           const data = JSON.stringify(event.data);
           const metadata = JSON.stringify(event.metadata);
           this.bytes += data.length + metadata.length;
           this.insertEvent.run(batch.streamId, revision, event.id, event.type, data, metadata, batch.at);
+          chunk.hashes.push(idHash(event.id));
+          if (chunk.hashes.length === ID_HASH_CHUNK) {
+            this.upsertHashes.run(batch.streamId, chunk.first, hashBlob(chunk.hashes));
+            chunk = { first: chunk.first + ID_HASH_CHUNK, hashes: [] };
+          }
         }
+        this.hashChunks.set(batch.streamId, chunk);
+        touched.add(batch.streamId);
         this.upsertStream.run(batch.streamId, revision);
+      }
+      for (const streamId of touched) {
+        const chunk = this.hashChunks.get(streamId)!;
+        if (chunk.hashes.length > 0) this.upsertHashes.run(streamId, chunk.first, hashBlob(chunk.hashes));
       }
     });
   }

@@ -46,6 +46,85 @@ describe('SqliteEventStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  describe('stored hashes of event ids (id_hashes)', () => {
+    /** A stream of 700 events (three rows of hashes) appended in batches of 100, then the store closed. */
+    async function longStream(): Promise<EventToAppend[]> {
+      const store = open();
+      const written: EventToAppend[] = [];
+      for (let batch = 0; batch < 7; batch++) {
+        const next = events(100);
+        await store.append('session-long', next, batch === 0 ? 'no_stream' : batch * 100 - 1);
+        written.push(...next);
+      }
+      await store.close();
+      return written;
+    }
+
+    function hashRows(): Array<{ first_revision: number; length: number }> {
+      const db = new Database(file);
+      try {
+        return (db.prepare("SELECT first_revision, hashes FROM id_hashes WHERE stream_id = 'session-long' ORDER BY first_revision").all() as Array<{ first_revision: number; hashes: Buffer }>)
+          .map((row) => ({ first_revision: row.first_revision, length: row.hashes.length / 4 }));
+      } finally {
+        db.close();
+      }
+    }
+
+    function sql(statement: string): void {
+      const db = new Database(file);
+      try {
+        db.exec(statement);
+      } finally {
+        db.close();
+      }
+    }
+
+    it('stores one hash per revision, 256 revisions a row, with the events', async () => {
+      await longStream();
+      expect(hashRows()).toEqual([
+        { first_revision: 0, length: 256 },
+        { first_revision: 256, length: 256 },
+        { first_revision: 512, length: 188 },
+      ]);
+    });
+
+    it('recognises an id stored at any revision after a restart, from the stored hashes', async () => {
+      const written = await longStream();
+      const store = open();
+      for (const revision of [0, 255, 256, 511, 699]) {
+        // A retry (expected revision any) answers where it is stored; at the head's revision it is refused.
+        expect((await store.append('session-long', [written[revision]!], 'any')).nextRevision).toBe(revision);
+        await expect(store.append('session-long', [written[revision]!], 699)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      }
+      // A retried run stored at its expected revision answers where it was stored.
+      expect((await store.append('session-long', written.slice(300, 400), 299)).nextRevision).toBe(399);
+      expect(await store.streamRevision('session-long')).toBe(699);
+    });
+
+    it('reads the ids of a file written without the table (schema 2) from the events, and stores their hashes', async () => {
+      const written = await longStream();
+      sql("DELETE FROM id_hashes; PRAGMA user_version = 2;");
+      const store = open();
+      expect((await store.append('session-long', [written[10]!], 'any')).nextRevision).toBe(10);
+      expect((await store.append('session-long', events(1), 699)).nextRevision).toBe(700);
+      await store.close();
+      expect(hashRows().reduce((n, row) => n + row.length, 0)).toBe(701);
+      const reopened = open();
+      await expect(reopened.append('session-long', [written[600]!], 700)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await reopened.streamRevision('session-long')).toBe(700);
+    });
+
+    it('trusts only the run of hashes contiguous from revision 0: after a gap the ids come from the events', async () => {
+      const written = await longStream();
+      sql("DELETE FROM id_hashes WHERE first_revision = 256");
+      const store = open();
+      await expect(store.append('session-long', [written[600]!], 699)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append('session-long', [written[300]!], 699)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect((await store.append('session-long', [written[300]!], 'any')).nextRevision).toBe(300);
+      expect((await store.append('session-long', events(1), 699)).nextRevision).toBe(700);
+    });
+  });
+
   it('keeps its events across close and reopen, and carries on numbering from there', async () => {
     const first = open();
     const written = events(4);

@@ -46,9 +46,11 @@ export interface SqliteEventStoreOptions {
 
 /**
  * 2: no index on (stream_id, event_id); ids are checked by the writer (see sqlite-writer.ts).
- * A file of version 1 is rebuilt into version 2 when it is opened.
+ * 3: `id_hashes`, the hashes of each stream's event ids, 256 revisions a row (sqlite-writer.ts).
+ * A file of version 1 is rebuilt into version 2 when it is opened; a file of version 2 gets the
+ * empty table, filled per stream by its first append (the ids read from the events once).
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -65,6 +67,12 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS streams (
     stream_id TEXT    PRIMARY KEY,
     revision  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS id_hashes (
+    stream_id      TEXT    NOT NULL,
+    first_revision INTEGER NOT NULL,
+    hashes         BLOB    NOT NULL,
+    PRIMARY KEY (stream_id, first_revision)
   ) WITHOUT ROWID;
 `;
 

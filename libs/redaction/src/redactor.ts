@@ -1,6 +1,15 @@
 import { Finding, RedactionError } from './finding';
+import { Prefilter, PRESET_TRIGGERS, segmentAt } from './prefilter';
 import { SecretlintEngine } from './secretlint-engine';
-import { scanSupplementary } from './supplementary-rules';
+import { ALL_RULES, scanSupplementary } from './supplementary-rules';
+
+export interface RedactorOptions {
+  /**
+   * Hand the rules only the segments of the batch text that hold a rule's trigger (see
+   * prefilter.ts). On by default; off, every segment is scanned (tests compare the two).
+   */
+  prefilter?: boolean;
+}
 
 export interface RedactionResult {
   /** A deep copy of the input with every credential replaced by `[REDACTED:<rule>]`. */
@@ -65,6 +74,8 @@ interface Leaf {
  * once per string; findings are mapped back to the string they fall in.
  */
 export class Redactor {
+  constructor(private readonly options: RedactorOptions = {}) {}
+
   /** Loads secretlint ahead of the first batch so that a broken install fails at startup. */
   async warmUp(): Promise<void> {
     await loadEngine();
@@ -88,11 +99,13 @@ export class Redactor {
 
     const content = layout.text();
     const engine = await loadEngine();
+    const prefilter = this.options.prefilter === false ? null : prefilterFor(engine);
+    const scanned = prefilter ? layout.triggered(content, prefilter) : layout.whole(content);
     const findings: Finding[] = [];
-    for (const [start, end] of layout.chunks(CHUNK_CHARS)) {
-      const chunk = content.slice(start, end);
+    for (const [start, end] of scanned.chunks(CHUNK_CHARS)) {
+      const chunk = scanned.text.slice(start, end);
       for (const found of (await engine.scan(chunk)).concat(scanSupplementary(chunk))) {
-        findings.push({ ...found, start: found.start + start, end: found.end + start });
+        findings.push(scanned.toContent({ ...found, start: found.start + start, end: found.end + start }));
       }
     }
     if (findings.length === 0) return results;
@@ -133,6 +146,54 @@ function loadEngine(): Promise<SecretlintEngine> {
   return engine;
 }
 
+let prefilter: { engine: SecretlintEngine; filter: Prefilter | null } | undefined;
+
+/** The pre-filter for the engine's rules; none (scan everything) if a preset rule has no trigger. */
+function prefilterFor(engine: SecretlintEngine): Prefilter | null {
+  if (prefilter?.engine !== engine) {
+    const known = engine.ruleIds.every((id) => PRESET_TRIGGERS[id] !== undefined);
+    const triggers = [...engine.ruleIds.flatMap((id) => PRESET_TRIGGERS[id] ?? []), ...ALL_RULES.map((rule) => rule.trigger)];
+    prefilter = { engine, filter: known ? new Prefilter(triggers) : null };
+  }
+  return prefilter.filter;
+}
+
+/**
+ * The text handed to the rules: the segments picked from the batch text, in order, followed by a
+ * separator, with the offsets to map findings back. Segments start at separators, so every one
+ * keeps a separator on each side, as in the batch text.
+ */
+class ScanText {
+  constructor(
+    readonly text: string,
+    /** Where each picked segment starts in `text`, ascending, and where it started in the batch text. */
+    private readonly starts: readonly number[],
+    private readonly origins: readonly number[],
+  ) {}
+
+  /** `[start, end)` pieces of about `size` each, cut only where a segment starts. */
+  chunks(size: number): Array<[number, number]> {
+    const chunks: Array<[number, number]> = [];
+    if (this.text.length === 0) return chunks;
+    let start = 0;
+    for (const offset of this.starts) {
+      if (offset - start >= size) {
+        chunks.push([start, offset]);
+        start = offset;
+      }
+    }
+    if (this.text.length > start) chunks.push([start, this.text.length]);
+    return chunks;
+  }
+
+  /** A finding with its offsets in the batch text (a finding never crosses a separator). */
+  toContent(finding: Finding): Finding {
+    const segment = segmentAt(this.starts, finding.start);
+    const shift = this.origins[segment]! - this.starts[segment]!;
+    return shift === 0 ? finding : { ...finding, start: finding.start + shift, end: finding.end + shift };
+  }
+}
+
 /** Copies the input while laying its strings out, in order, as one text to scan. */
 class Layout {
   readonly leaves: Leaf[] = [];
@@ -160,20 +221,31 @@ class Layout {
   }
 
   /**
-   * `[start, end)` pieces of the text of about `size` each. Every piece starts with a separator,
-   * so no rule sees a cut string, and none starts with a string's BOM (which secretlint strips).
+   * All of the text, to be cut at separators: every piece starts with a separator, so no rule
+   * sees a cut string, and none starts with a string's BOM (which secretlint strips).
    */
-  chunks(size: number): Array<[number, number]> {
-    const chunks: Array<[number, number]> = [];
-    let start = 0;
-    for (const offset of this.separators) {
-      if (offset - start >= size) {
-        chunks.push([start, offset]);
-        start = offset;
-      }
+  whole(content: string): ScanText {
+    return new ScanText(content, this.separators, this.separators);
+  }
+
+  /** Only the segments (a separator and what follows up to the next one) that hold a trigger. */
+  triggered(content: string, prefilter: Prefilter): ScanText {
+    const picked = prefilter.segments(content, this.separators);
+    if (picked.length === 0) return new ScanText('', [], []);
+    const parts: string[] = [];
+    const starts: number[] = [];
+    const origins: number[] = [];
+    let length = 0;
+    for (const segment of picked) {
+      const from = this.separators[segment]!;
+      const to = segment + 1 < this.separators.length ? this.separators[segment + 1]! : this.length;
+      starts.push(length);
+      origins.push(from);
+      parts.push(content.slice(from, to));
+      length += to - from;
     }
-    if (this.length > start) chunks.push([start, this.length]);
-    return chunks;
+    parts.push(SEPARATOR);
+    return new ScanText(parts.join(''), starts, origins);
   }
 
   /** Hands each finding to every string it overlaps, clipped to that string. */

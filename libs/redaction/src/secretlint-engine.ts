@@ -53,10 +53,15 @@ const RANGE_REPAIR_WINDOW = 512;
  * descriptors are immutable and `lintSource` creates its per-run rule contexts itself).
  */
 export class SecretlintEngine {
+  /** Ids of the rules this engine runs. */
+  readonly ruleIds: readonly string[];
+
   private constructor(
     private readonly lint: LintSource,
     private readonly config: CoreConfig,
-  ) {}
+  ) {
+    this.ruleIds = config.rules.map((rule) => rule.id);
+  }
 
   static async load(): Promise<SecretlintEngine> {
     const corePath = require.resolve('@secretlint/core');

@@ -28,6 +28,8 @@ interface SupplementaryRule {
   /** Capture group holding the credential itself; the whole match when absent. */
   group?: number;
   accept?: (match: RegExpExecArray, content: string) => boolean;
+  /** What every match contains, for the pre-filter (see prefilter.ts). */
+  trigger: RegExp;
 }
 
 /** `Authorization: Bearer`, `"authorization": "Bearer`, `authorization=Bearer`, case-insensitively. */
@@ -55,22 +57,25 @@ const SUPPLEMENTARY_RULES: readonly SupplementaryRule[] = [
         String.raw`(?:-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----|(?!${PEM_BODY}))`,
       'g',
     ),
+    trigger: /PRIVATE KEY/,
   },
-  { name: 'openai-api-key', pattern: /(?<![A-Za-z0-9_-])sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}/g },
-  { name: 'anthropic-api-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[a-z]{2,12}\d{2}-[A-Za-z0-9_-]{20,}/g },
-  { name: 'gcp-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g },
-  { name: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}(?![A-Za-z0-9_])/g },
-  { name: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g },
+  { name: 'openai-api-key', pattern: /(?<![A-Za-z0-9_-])sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}/g, trigger: /sk-(?:proj|svcacct|admin)-/ },
+  { name: 'anthropic-api-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[a-z]{2,12}\d{2}-[A-Za-z0-9_-]{20,}/g, trigger: /sk-ant-/ },
+  { name: 'gcp-api-key', pattern: /(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g, trigger: /AIza/ },
+  { name: 'stripe-key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}(?![A-Za-z0-9_])/g, trigger: /[sr]k_(?:live|test)_/ },
+  { name: 'jwt', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g, trigger: /eyJ/ },
   {
     name: 'bearer-token',
     pattern: /(?<![A-Za-z0-9_-])(bearer[ \t]+)([A-Za-z0-9._~+/-]*[A-Za-z0-9_~+/-]=*)/dgi,
     group: 2,
     accept: isBearerCredential,
+    trigger: /bearer[ \t]/i,
   },
   {
     name: 'basic-auth-header',
     pattern: /(authorization["']?\s*[:=]\s*["']?basic[ \t]+)([A-Za-z0-9+/]{4,}=*)/dgi,
     group: 2,
+    trigger: /authorization/i,
   },
   {
     name: 'password-in-url',
@@ -79,11 +84,12 @@ const SUPPLEMENTARY_RULES: readonly SupplementaryRule[] = [
     // authority, so an unencoded `@` in it is still covered.
     pattern: /:\/\/[^\s:@/?#]*:([^\s/?#]+)@/dg,
     group: 1,
+    trigger: /:\/\/[^\s/]*@/,
   },
 ];
 
 /** The preset's gaps first, then the agent providers' keys and generic assignments. */
-const ALL_RULES: readonly SupplementaryRule[] = [...SUPPLEMENTARY_RULES, ...AGENT_PROVIDER_RULES];
+export const ALL_RULES: readonly SupplementaryRule[] = [...SUPPLEMENTARY_RULES, ...AGENT_PROVIDER_RULES];
 
 /** Rank offset so that every supplementary finding loses ties against the preset's (rank 0). */
 const RANK_BASE = 1;
