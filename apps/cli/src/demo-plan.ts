@@ -1,4 +1,5 @@
 import { UsageError } from './errors';
+import { seededRandom } from '@ledger/domain';
 
 /**
  * The demo data of `seed-demo`, as a plan: which sessions to start and what to do in each, with
@@ -132,16 +133,9 @@ function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: small, fast, and the same on every machine. */
+/** mulberry32 seeded from the text: the same plan on every machine. */
 function random(seed: string): () => number {
-  let state = hash32(seed);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(hash32(seed));
 }
 
 /** Builds one session's steps with ids derived from the seed and the session key. */

@@ -10,3 +10,4 @@ export * from './session/session.decider';
 export * from './session/session.views';
 export * from './session/session.codec';
 export * from './pins/pins';
+export * from './seeded-random';

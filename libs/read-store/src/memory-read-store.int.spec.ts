@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { find as mingoFind } from 'mingo';
+import { seededRandom } from '@ledger/domain';
 import { DuplicateKeyError, ReadStoreError, ReadStoreUnavailableError } from './errors';
 import { MemoryReadStore } from './memory-read-store';
 import { describeReadStoreContract } from './read-store.contract';
@@ -11,18 +12,6 @@ describeReadStoreContract('MemoryReadStore', async () => {
   const store = new MemoryReadStore();
   return { store, cleanup: () => store.close() };
 });
-
-/** Deterministic PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE = Date.UTC(2024, 4, 1);
 const minutes = (m: number) => new Date(BASE + m * 60_000);
@@ -152,7 +141,7 @@ describe('MemoryReadStore planner', () => {
   });
 
   it('answers randomized filters and sorts exactly like mingo over the whole collection', async () => {
-    const random = prng(20240501);
+    const random = seededRandom(20240501);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
     const int = (n: number) => Math.floor(random() * n);
     const orgs = ['o0', 'o1', 'o2', 'o3', 'o4'];

@@ -1,25 +1,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '@ledger/domain';
 import { MemoryReadStore } from './memory-read-store';
 import { CollectionData } from './memory/collection-data';
 import { MemoryIndex } from './memory/memory-index';
 import type { Document } from './read-store.port';
 
-/** Deterministic PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function documents(count: number, seed: number): Document[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const orgs = ['o1', 'o2', 'été', '\u4e2d', 'o\u0000x'];
   return Array.from({ length: count }, (_, i) => ({
     _id: `d${String(i).padStart(6, '0')}-${Math.floor(random() * 1000)}`,

@@ -1,21 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { seededRandom } from '@ledger/domain';
 import { Prefilter, PRESET_TRIGGERS, segmentAt } from './prefilter';
 import { Redactor } from './redactor';
 import { SecretlintEngine } from './secretlint-engine';
 import { ALL_RULES } from './supplementary-rules';
 import { NON_SECRETS, SECRETS } from './testing/credential-corpus';
-
-/** Deterministic PRNG (mulberry32), so a failing batch can be reproduced. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const word = (random: () => number, length: number, alphabet = ALNUM) =>
@@ -68,7 +57,7 @@ describe('credential pre-filter', () => {
   });
 
   it('passes every match of every supplementary rule in the corpus through the rule trigger', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     const texts = [...SECRETS.map((c) => c.text), ...NON_SECRETS, ...extraFragments(random)];
     const matchedRules = new Set<string>();
     for (const rule of ALL_RULES) {
@@ -104,7 +93,7 @@ describe('credential pre-filter', () => {
   });
 
   it('redacts random batches of credential-shaped and ordinary text exactly as the full scan does', async () => {
-    const random = prng(20261202);
+    const random = seededRandom(20261202);
     const fragments = [...SECRETS.map((c) => c.text), ...SECRETS.map((c) => c.secret), ...NON_SECRETS, ...extraFragments(random)];
     const keys = ['message', 'output', 'authorization', 'Authorization', 'password', 'aws_secret_access_key', 'token', 'api_key', 'url', 'args', 'env', 'MISTRAL_API_KEY'];
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;

@@ -1,20 +1,10 @@
 import { Query } from 'mingo';
+import { seededRandom } from '@ledger/domain';
 import type { Document, Filter } from '../read-store.port';
 import { CollectionData } from './collection-data';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('counts read from an index range', () => {
-  const random = prng(7);
+  const random = seededRandom(7);
   const pick = <T>(values: T[]): T => values[Math.floor(random() * values.length)]!;
   const instants = Array.from({ length: 40 }, (_, i) => `2026-11-0${1 + (i % 9)}T0${i % 10}:00:00.000Z`);
   const docs: Document[] = Array.from({ length: 2000 }, (_, i) => ({

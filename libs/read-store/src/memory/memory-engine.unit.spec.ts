@@ -1,4 +1,5 @@
 import { Query } from 'mingo';
+import { seededRandom } from '@ledger/domain';
 import { ReadStoreError } from '../errors';
 import type { Document } from '../read-store.port';
 import { compileMatcher, hasFastPath } from './matcher';
@@ -6,17 +7,6 @@ import { AFTER_PREFIX, boundString, encodeComponent, encodeId } from './key-enco
 import { SortedIndex } from './sorted-index';
 import { applyUpdate, upsertSeed } from './update';
 import { Rank, TypeBoundary, compareValues, sameValue, sortValue } from './values';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('BSON value order', () => {
   it('orders types as MongoDB: null/missing < numbers < strings < objects < arrays < booleans < Dates', () => {
@@ -42,7 +32,7 @@ describe('BSON value order', () => {
 });
 
 describe('key encoding', () => {
-  const random = prng(3);
+  const random = seededRandom(3);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
   const sample = (): unknown =>
     pick([
@@ -97,7 +87,7 @@ describe('key encoding', () => {
 
 describe('SortedIndex', () => {
   it('stays sorted and finds every entry through random inserts and deletes', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     const index = new SortedIndex();
     const reference: { key: string; id: string }[] = [];
     const keyOf = (n: number, id: string) => encodeComponent(n, 1) + encodeId(id);
@@ -134,7 +124,7 @@ describe('SortedIndex', () => {
 
 describe('matcher', () => {
   it('agrees with mingo on scalar, null, missing, array and mixed-type fields', () => {
-    const random = prng(11);
+    const random = seededRandom(11);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
     const values = [null, 0, 1, 2, 'a', 'b', true, false, new Date(0), new Date(1000), [1, 2], ['a'], [], { x: 1 }];
     const docs = Array.from({ length: 300 }, (_, i) => {
