@@ -51,8 +51,9 @@ export class CatchUpSubscription implements Subscription {
     else this.stopListeners.push(listener);
   }
 
-  async deliver(event: RecordedEvent): Promise<void> {
-    await runningHandler.run(this, () => this.handler(event));
+  /** The handler's own result: a synchronous handler is not awaited (a replay delivers millions of events). */
+  deliver(event: RecordedEvent): Promise<void> | void {
+    return runningHandler.run(this, () => this.handler(event));
   }
 
   requestStop(): void {

@@ -79,6 +79,9 @@ interface EventRow {
   recorded_at: number;
 }
 
+/** An EventRow as `raw` statements return it: the columns in EVENT_COLUMNS order. */
+type RawEventRow = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string, recordedAt: number];
+
 const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
 
 /** Wakes one waiting subscription: on an append here, on the poll timer, or on stop. */
@@ -130,7 +133,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly wakeups = new Set<Wakeup>();
   private readonly subscriptions = new Set<CatchUpSubscription>();
-  private readonly readAllByPrefixCount = new Map<number, Database.Statement<unknown[], EventRow>>();
+  private readonly readAllByPrefixCount = new Map<number, Database.Statement<unknown[], RawEventRow>>();
   private readonly headByPrefixCount = new Map<number, Database.Statement<string[], number>>();
 
   private readonly statements: {
@@ -314,17 +317,21 @@ export class SqliteEventStore implements EventStore {
 
   private selectAll(after: number, prefixes: string[] | undefined, limit: number): RecordedEvent[] {
     const statement = this.readAllStatement(prefixes?.length ?? 0);
-    return statement.all(after, ...(prefixes ?? []), limit).map(toRecordedEvent);
+    const rows = statement.all(after, ...(prefixes ?? []), limit);
+    const events = new Array<RecordedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) events[i] = fromRawRow(rows[i]!);
+    return events;
   }
 
-  private readAllStatement(prefixCount: number): Database.Statement<unknown[], EventRow> {
+  /** Rows as arrays (`raw`), in EVENT_COLUMNS order: a replay reads millions, and named rows cost a third more. */
+  private readAllStatement(prefixCount: number): Database.Statement<unknown[], RawEventRow> {
     let statement = this.readAllByPrefixCount.get(prefixCount);
     if (!statement) {
       // instr(...) = 1 is "starts with", byte-exact (LIKE would be case-insensitive and treat % and _ as wildcards).
       const filter = prefixCount === 0 ? '' : `AND (${Array.from({ length: prefixCount }, () => 'instr(stream_id, ?) = 1').join(' OR ')})`;
-      statement = this.db.prepare<unknown[], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ${filter} ORDER BY position LIMIT ?`,
-      );
+      statement = this.db
+        .prepare<unknown[], RawEventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ${filter} ORDER BY position LIMIT ?`)
+        .raw(true);
       this.readAllByPrefixCount.set(prefixCount, statement);
     }
     return statement;
@@ -353,7 +360,8 @@ export class SqliteEventStore implements EventStore {
         const page = this.guard('subscribeToAll', () => this.readPageTransaction(cursor, prefixes));
         for (const event of page.events) {
           if (subscription.isStopping) return;
-          await subscription.deliver(event);
+          const pending = subscription.deliver(event);
+          if (pending) await pending;
           cursor = event.position.commit;
         }
         if (page.events.length === this.pageSize) {
@@ -418,5 +426,20 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     data,
     metadata,
     recordedAt: new Date(row.recorded_at),
+  };
+}
+
+function fromRawRow(row: RawEventRow): RecordedEvent {
+  const data: JsonObject = JSON.parse(row[5]);
+  const metadata: EventMetadata = JSON.parse(row[6]);
+  return {
+    streamId: row[1],
+    revision: row[2],
+    position: positionOf(row[0]),
+    id: row[3],
+    type: row[4],
+    data,
+    metadata,
+    recordedAt: new Date(row[7]),
   };
 }

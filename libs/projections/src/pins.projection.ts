@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { CollectionSpec, Projection, ProjectionContext } from './projection';
+import { CollectionSpec, Projection, ProjectionContext, readFolded, touch, writeFolded } from './projection';
 
 export const PINS = 'pins';
 
@@ -42,4 +42,35 @@ export class PinsProjection implements Projection {
     );
     if (result.matchedCount + result.upsertedCount > 0) context.changed(PINS, organizationId, data.sessionId);
   }
+
+  /** The batch folded: each pin read once, the last event past its guard decides, one write per pin. */
+  async applyBatch(events: RecordedEvent[], context: ProjectionContext): Promise<void> {
+    const pins = context.collection<PinDocument>(PINS);
+    const ids = events.map((event) => pinId(event));
+    const folded = await readFolded(pins, ids);
+    const changed = new Map<string, { organizationId: string; sessionId: string }>();
+    events.forEach((event, i) => {
+      const data = event.data as { sessionId: string; principal: { type: string; id: string } };
+      const organizationId = event.metadata.organizationId;
+      const _id = ids[i]!;
+      const pinned = event.type === 'SessionPinned';
+      const at = event.metadata.occurredAt;
+      const current = folded.get(_id);
+      if (current === undefined) {
+        const doc: PinDocument = { _id, at, lastRevision: event.revision, organizationId, pinned, principalKey: principalKey(data.principal.type, data.principal.id), sessionId: data.sessionId };
+        folded.set(_id, { doc, fields: null });
+      } else if (current.doc.lastRevision < event.revision) {
+        Object.assign(current.doc, { pinned, at, lastRevision: event.revision });
+        touch(current, 'pinned', 'at', 'lastRevision');
+      } else return;
+      changed.set(_id, { organizationId, sessionId: data.sessionId });
+    });
+    await writeFolded(pins, folded.values(), (doc) => ({ lastRevision: { $lt: doc.lastRevision } }));
+    for (const { organizationId, sessionId } of changed.values()) context.changed(PINS, organizationId, sessionId);
+  }
+}
+
+function pinId(event: RecordedEvent): string {
+  const data = event.data as { sessionId: string; principal: { type: string; id: string } };
+  return `${event.metadata.organizationId}/${principalKey(data.principal.type, data.principal.id)}/${data.sessionId}`;
 }

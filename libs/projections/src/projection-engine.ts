@@ -218,6 +218,8 @@ export class ProjectionEngine implements Projections {
     this.snapshotTimer = null;
     await this.snapshotInFlight;
     const wasStarted = this.started;
+    // From here no rebuild swaps in: a stop (like a crash) leaves a rebuild under way unswapped.
+    this.started = false;
     await this.shared?.stop();
     this.shared = null;
     for (const slot of this.slots.values()) {

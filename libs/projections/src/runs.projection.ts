@@ -1,7 +1,7 @@
-import { decodeSessionEvent, TokenUsage, usageOfRecorded, ZERO_USAGE, PREVIEW_LENGTH } from '@ledger/domain';
+import { decodeSessionEvent, SessionEvent, TokenUsage, usageOfRecorded, ZERO_USAGE, PREVIEW_LENGTH } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
-import { CollectionSpec, Projection, ProjectionContext, usageIncrement } from './projection';
+import { CollectionSpec, FoldedDocument, incrementInto, Projection, ProjectionContext, readFolded, touch, usageIncrement, writeFolded } from './projection';
 
 export const RUNS = 'runs';
 export const TOOL_CALLS = 'tool_calls';
@@ -144,6 +144,117 @@ export class RunsProjection implements Projection {
     if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') await this.applyToolCall(e.type, e.data.data, e.at, sessionId, runId, organizationId, revision, context);
   }
 
+  /**
+   * The batch folded: the runs and tool calls it touches are read in one query each, every event
+   * is applied in memory exactly as `apply` would (same guards, same order, the TOOL_RESULT that
+   * came before its TOOL_CALL), and each changed document is written once.
+   */
+  async applyBatch(events: RecordedEvent[], context: ProjectionContext): Promise<void> {
+    const decoded: { event: RecordedEvent; e: SessionEvent; runId: string | null }[] = [];
+    const runIds: string[] = [];
+    const toolCallIds: string[] = [];
+    for (const event of events) {
+      const e = decodeSessionEvent(event);
+      if (e.type === 'SessionStarted' || e.type === 'SessionUpdated' || e.type === 'SessionEnded') continue;
+      const sessionId = event.streamId.slice('session-'.length);
+      const runId = e.data.runId;
+      decoded.push({ event, e, runId });
+      if (runId === null) continue;
+      runIds.push(runDocumentId(sessionId, runId));
+      if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') toolCallIds.push(`${runDocumentId(sessionId, runId)}/${String(e.data.data.toolCallId)}`);
+    }
+    if (decoded.length === 0) return;
+    const runs = context.collection<RunDocument>(RUNS);
+    const toolCalls = context.collection<ToolCallDocument>(TOOL_CALLS);
+    const runDocs = await readFolded(runs, runIds);
+    const toolCallDocs = await readFolded(toolCalls, toolCallIds);
+    const changed = new Map<string, string>();
+    const changedCalls = new Map<string, string>();
+
+    for (const { event, e, runId } of decoded) {
+      if (runId === null) continue;
+      const sessionId = event.streamId.slice('session-'.length);
+      const organizationId = event.metadata.organizationId;
+      const revision = event.revision;
+      const id = runDocumentId(sessionId, runId);
+      const run = runDocs.get(id);
+      const matched = run !== undefined && run.doc.lastRevision < revision;
+      if (e.type === 'RunStarted') {
+        if (run === undefined) {
+          const doc: RunDocument = {
+            _id: id,
+            agentName: e.data.agentName ?? null,
+            error: null,
+            eventCount: 0,
+            finishedAt: null,
+            input: e.data.input,
+            lastRevision: revision,
+            model: e.data.model,
+            organizationId,
+            output: null,
+            runId: e.data.runId,
+            sessionId,
+            startedAt: e.at,
+            status: 'RUNNING',
+            usage: { ...ZERO_USAGE },
+          };
+          runDocs.set(id, { doc, fields: null });
+        } else if (matched) {
+          run.doc.lastRevision = revision;
+          touch(run, 'lastRevision');
+        }
+        changed.set(id, organizationId);
+        continue;
+      }
+      if (!matched || run === undefined) continue;
+      const doc = run.doc;
+      if (e.type === 'RunFinished') {
+        doc.lastRevision = revision;
+        doc.status = e.data.status;
+        doc.output = e.data.output;
+        doc.error = e.data.error ? { ...e.data.error, at: e.at } : null;
+        doc.finishedAt = e.at;
+        touch(run, 'lastRevision', 'status', 'output', 'error', 'finishedAt');
+        changed.set(id, organizationId);
+        continue;
+      }
+      if (e.type === 'CheckpointResolved') {
+        const approved = e.data.decision === 'APPROVE';
+        doc.lastRevision = revision;
+        doc.status = approved ? 'RUNNING' : 'FAILED';
+        touch(run, 'lastRevision', 'status');
+        if (!approved) {
+          doc.error = { code: 'CHECKPOINT_REJECTED', message: e.data.comment ?? 'checkpoint rejected', at: e.at };
+          doc.finishedAt = e.at;
+          touch(run, 'error', 'finishedAt');
+        }
+        changed.set(id, organizationId);
+        continue;
+      }
+      doc.lastRevision = revision;
+      doc.eventCount += 1;
+      touch(run, 'lastRevision', 'eventCount');
+      if (e.type === 'CHECKPOINT') {
+        doc.status = 'WAITING';
+        touch(run, 'status');
+      }
+      if (e.type === 'MODEL_USAGE') {
+        incrementInto(doc.usage as unknown as Record<string, unknown>, usageOfRecorded(e.data) as unknown as Record<string, unknown>);
+        touch(run, 'usage');
+      }
+      changed.set(id, organizationId);
+      if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') {
+        const callId = foldToolCall(toolCallDocs, e.type, e.data.data, e.at, sessionId, runId, organizationId, revision);
+        changedCalls.set(callId, organizationId);
+      }
+    }
+
+    await writeFolded(runs, runDocs.values(), (doc) => ({ lastRevision: { $lt: doc.lastRevision } }));
+    await writeFolded(toolCalls, toolCallDocs.values(), (doc) => ({ lastRevision: { $lt: doc.lastRevision } }));
+    for (const [id, organizationId] of changed) context.changed(RUNS, organizationId, id);
+    for (const [id, organizationId] of changedCalls) context.changed(TOOL_CALLS, organizationId, id);
+  }
+
   private async applyToolCall(
     type: 'TOOL_CALL' | 'TOOL_RESULT',
     data: Record<string, unknown>,
@@ -188,4 +299,87 @@ export class RunsProjection implements Projection {
     }
     context.changed(TOOL_CALLS, organizationId, _id);
   }
+}
+
+
+/** `applyToolCall` on a folded document: the same fields, guards and durations. Returns its id. */
+function foldToolCall(
+  docs: Map<string, FoldedDocument<ToolCallDocument>>,
+  type: 'TOOL_CALL' | 'TOOL_RESULT',
+  data: Record<string, unknown>,
+  at: string,
+  sessionId: string,
+  runId: string,
+  organizationId: string,
+  revision: number,
+): string {
+  const toolCallId = String(data.toolCallId);
+  const _id = `${runDocumentId(sessionId, runId)}/${toolCallId}`;
+  const current = docs.get(_id);
+  if (type === 'TOOL_CALL') {
+    const name = String(data.name);
+    const args = data.arguments ?? null;
+    if (current === undefined) {
+      const doc: ToolCallDocument = {
+        _id,
+        arguments: args,
+        durationMs: null,
+        finishedAt: null,
+        lastRevision: revision,
+        name,
+        organizationId,
+        outputPreview: null,
+        runId,
+        sessionId,
+        startedAt: at,
+        status: 'running',
+        toolCallId,
+      };
+      docs.set(_id, { doc, fields: null });
+    } else if (current.doc.lastRevision < revision) {
+      const doc = current.doc;
+      // The result came first without a reported duration: now both ends are known.
+      if (doc.finishedAt && doc.durationMs === null) {
+        doc.durationMs = Math.max(0, Date.parse(doc.finishedAt) - Date.parse(at));
+        touch(current, 'durationMs');
+      }
+      doc.lastRevision = revision;
+      doc.name = name;
+      doc.arguments = args;
+      doc.startedAt = at;
+      touch(current, 'lastRevision', 'name', 'arguments', 'startedAt');
+    }
+    return _id;
+  }
+  const reported = typeof data.durationMs === 'number' ? data.durationMs : null;
+  const status = data.status === 'failed' ? 'failed' : 'succeeded';
+  const outputPreview = preview(data.output);
+  if (current === undefined) {
+    const doc: ToolCallDocument = {
+      _id,
+      arguments: null,
+      durationMs: reported,
+      finishedAt: at,
+      lastRevision: revision,
+      name: toolCallId,
+      organizationId,
+      outputPreview,
+      runId,
+      sessionId,
+      startedAt: at,
+      status,
+      toolCallId,
+    };
+    docs.set(_id, { doc, fields: null });
+  } else if (current.doc.lastRevision < revision) {
+    const doc = current.doc;
+    const measured = Math.max(0, Date.parse(at) - Date.parse(doc.startedAt));
+    doc.lastRevision = revision;
+    doc.status = status;
+    doc.outputPreview = outputPreview;
+    doc.finishedAt = at;
+    doc.durationMs = reported ?? measured;
+    touch(current, 'lastRevision', 'status', 'outputPreview', 'finishedAt', 'durationMs');
+  }
+  return _id;
 }

@@ -57,16 +57,44 @@ export class SharedSubscription {
     );
   }
 
-  private async deliver(event: RecordedEvent): Promise<void> {
-    for (const member of [...this.members]) {
+  /** Awaits only the members that return a promise: most take an event synchronously. */
+  private deliver(event: RecordedEvent): Promise<void> | void {
+    const members = [...this.members];
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i]!;
       if (comparePositions(event.position, member.after) <= 0) continue;
+      let pending: Promise<void> | void;
       try {
-        await member.handler(event);
+        pending = member.handler(event);
       } catch (error) {
-        this.members.delete(member);
-        member.reject(error);
+        this.drop(member, error);
+        continue;
+      }
+      if (pending) return this.finish(pending, member, event, members, i + 1);
+    }
+  }
+
+  /** The rest of `deliver` once a member's promise settles, members from `next` on. */
+  private async finish(pending: Promise<void>, member: Member, event: RecordedEvent, members: Member[], next: number): Promise<void> {
+    try {
+      await pending;
+    } catch (error) {
+      this.drop(member, error);
+    }
+    for (let i = next; i < members.length; i++) {
+      const other = members[i]!;
+      if (comparePositions(event.position, other.after) <= 0) continue;
+      try {
+        await other.handler(event);
+      } catch (error) {
+        this.drop(other, error);
       }
     }
+  }
+
+  private drop(member: Member, error: unknown): void {
+    this.members.delete(member);
+    member.reject(error);
   }
 
   async stop(): Promise<void> {

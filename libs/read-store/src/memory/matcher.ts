@@ -155,6 +155,15 @@ function equals(parts: readonly string[], operand: Scalar): Predicate {
 
 function within(parts: readonly string[], operands: Scalar[]): Predicate {
   const hasNull = operands.includes(null);
+  // A batch's reads ask for hundreds of ids at once: strings (compared with ===) go in a set.
+  if (operands.length > 8 && operands.every((operand) => typeof operand === 'string')) {
+    const strings = new Set(operands as string[]);
+    return (doc) => {
+      const value = getPath(doc, parts);
+      if (value === THROUGH_ARRAY || Array.isArray(value)) return ASK_MINGO;
+      return typeof value === 'string' && strings.has(value) ? YES : NO;
+    };
+  }
   return (doc) => {
     const value = getPath(doc, parts);
     if (value === THROUGH_ARRAY || Array.isArray(value)) return ASK_MINGO;

@@ -143,12 +143,35 @@ function checkPaths(update: Record<string, unknown>, operators: string[]): strin
       }
     }
   }
-  for (let i = 1; i < paths.length; i++) {
-    for (let j = 0; j < i; j++) {
-      if (overlaps(paths[i]!, paths[j]!)) throw new ReadStoreError(`updating the path '${paths[i]}' would create a conflict at '${paths[j]}'`, 40);
+  if (paths.length > 1 && mayOverlap(paths)) {
+    for (let i = 1; i < paths.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (overlaps(paths[i]!, paths[j]!)) throw new ReadStoreError(`updating the path '${paths[i]}' would create a conflict at '${paths[j]}'`, 40);
+      }
     }
   }
   return paths;
+}
+
+/**
+ * True when two paths may conflict (one equal to, or a dotted prefix of, another): a set of the
+ * paths and of their dotted prefixes, in one pass. A projection's $set of thirty fields made the
+ * pairwise test above (435 comparisons) a visible share of a rebuild; it now runs only to name
+ * the conflict.
+ */
+function mayOverlap(paths: string[]): boolean {
+  const whole = new Set<string>();
+  const prefixes = new Set<string>();
+  for (const path of paths) {
+    if (whole.has(path) || prefixes.has(path)) return true;
+    whole.add(path);
+    for (let dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) {
+      const prefix = path.slice(0, dot);
+      if (whole.has(prefix)) return true;
+      prefixes.add(prefix);
+    }
+  }
+  return false;
 }
 
 type Container = Record<string, unknown> | unknown[];
