@@ -193,6 +193,16 @@ describe('security headers and CORS', () => {
     expect(health.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('marks every GraphQL answer as not to be stored by a cache, errors included', async () => {
+    expect((await post(server, '{ whoami { roles } }')).headers.get('cache-control')).toBe('no-store');
+    const refused = await post(server, '{ whoami { roles } }', {}, null);
+    expect(refused.code).toBe('UNAUTHENTICATED');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    const malformed = await post(server, '{ whoami { roles ');
+    expect(malformed.code).toBe('BAD_USER_INPUT');
+    expect(malformed.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('sends no CORS headers by default', async () => {
     const preflight = await fetch(server.url, { method: 'OPTIONS', headers: { origin: CONSOLE, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
