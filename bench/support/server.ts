@@ -102,6 +102,9 @@ export class ServerProcess {
       DATA_DIR: options.dataDir,
       LEDGER_API_KEYS: JSON.stringify(options.keys),
       LOG_LEVEL: 'warn',
+      // As the production image (Dockerfile) and `npm start` run it: graphql-js skips its
+      // development-only checks (a cross-realm instanceof on every type it meets).
+      NODE_ENV: 'production',
       // The bench measures throughput: the per-key request budgets would cap it.
       RATE_LIMIT_INGEST: '0',
       RATE_LIMIT_READ: '0',
