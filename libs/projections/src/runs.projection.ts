@@ -141,7 +141,7 @@ export class RunsProjection implements Projection {
     if (result.matchedCount === 0) return;
     touched(runId);
 
-    if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') await this.applyToolCall(e.type, e.data.data, e.at, sessionId, runId, organizationId, revision, context);
+    if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') await this.applyToolCall({ type: e.type, data: e.data.data, at: e.at, sessionId, runId, organizationId, revision }, context);
   }
 
   /**
@@ -244,7 +244,7 @@ export class RunsProjection implements Projection {
       }
       changed.set(id, organizationId);
       if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') {
-        const callId = foldToolCall(toolCallDocs, e.type, e.data.data, e.at, sessionId, runId, organizationId, revision);
+        const callId = foldToolCall(toolCallDocs, { type: e.type, data: e.data.data, at: e.at, sessionId, runId, organizationId, revision });
         changedCalls.set(callId, organizationId);
       }
     }
@@ -255,16 +255,8 @@ export class RunsProjection implements Projection {
     for (const [id, organizationId] of changedCalls) context.changed(TOOL_CALLS, organizationId, id);
   }
 
-  private async applyToolCall(
-    type: 'TOOL_CALL' | 'TOOL_RESULT',
-    data: Record<string, unknown>,
-    at: string,
-    sessionId: string,
-    runId: string,
-    organizationId: string,
-    revision: number,
-    context: ProjectionContext,
-  ): Promise<void> {
+  private async applyToolCall(event: ToolCallEvent, context: ProjectionContext): Promise<void> {
+    const { type, data, at, sessionId, runId, organizationId, revision } = event;
     const toolCalls = context.collection<ToolCallDocument>(TOOL_CALLS);
     const toolCallId = String(data.toolCallId);
     const _id = `${runDocumentId(sessionId, runId)}/${toolCallId}`;
@@ -301,18 +293,20 @@ export class RunsProjection implements Projection {
   }
 }
 
+/** A TOOL_CALL or TOOL_RESULT, with where it belongs: what both the per-event and the folded paths apply. */
+interface ToolCallEvent {
+  type: 'TOOL_CALL' | 'TOOL_RESULT';
+  data: Record<string, unknown>;
+  at: string;
+  sessionId: string;
+  runId: string;
+  organizationId: string;
+  revision: number;
+}
 
 /** `applyToolCall` on a folded document: the same fields, guards and durations. Returns its id. */
-function foldToolCall(
-  docs: Map<string, FoldedDocument<ToolCallDocument>>,
-  type: 'TOOL_CALL' | 'TOOL_RESULT',
-  data: Record<string, unknown>,
-  at: string,
-  sessionId: string,
-  runId: string,
-  organizationId: string,
-  revision: number,
-): string {
+function foldToolCall(docs: Map<string, FoldedDocument<ToolCallDocument>>, event: ToolCallEvent): string {
+  const { type, data, at, sessionId, runId, organizationId, revision } = event;
   const toolCallId = String(data.toolCallId);
   const _id = `${runDocumentId(sessionId, runId)}/${toolCallId}`;
   const current = docs.get(_id);
