@@ -1,5 +1,5 @@
-import WebSocket from 'ws';
 import { KEYS, LedgerServer, removeDir, startServer } from './support/ledger-server';
+import { openRawSocket } from './support/live-client';
 
 /**
  * An attacker's input corpus, over HTTP and WebSocket, against the real built server. Every case
@@ -195,31 +195,12 @@ describe('hostile input corpus', () => {
   });
 
   describe('over WebSocket', () => {
-    function socket(): Promise<{ ws: WebSocket; messages: any[]; closed: Promise<{ code: number; reason: string }> }> {
-      const ws = new WebSocket(server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-      const messages: any[] = [];
-      ws.on('message', (data) => messages.push(JSON.parse(String(data))));
-      const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
-      return new Promise((resolve, reject) => {
-        ws.on('open', () => resolve({ ws, messages, closed }));
-        ws.on('error', reject);
-      });
-    }
-    async function waitFor(messages: any[], predicate: (m: any) => boolean): Promise<any> {
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        const found = messages.find(predicate);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no such message in ${JSON.stringify(messages)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
     async function subscribed(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-      const { ws, messages } = await socket();
+      const { ws, waitFor } = await openRawSocket(server.url);
       ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEYS.admin.key}` } }));
-      await waitFor(messages, (m) => m.type === 'connection_ack');
+      await waitFor((m) => m.type === 'connection_ack');
       ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
-      const answer = await waitFor(messages, (m) => m.type === 'error' || m.type === 'next' || m.type === 'complete');
+      const answer = await waitFor((m) => m.type === 'error' || m.type === 'next' || m.type === 'complete');
       ws.close();
       return answer;
     }
@@ -230,7 +211,7 @@ describe('hostile input corpus', () => {
       ['subscribe before connection_init', { id: '1', type: 'subscribe', payload: { query: 'subscription { commandCenter { at } }' } }, 4401],
       ['an unknown message type', { type: 'exploit' }, 4400],
     ])('closes on %s', async (kind, message, closeCode) => {
-      const { ws, closed } = await socket();
+      const { ws, closed } = await openRawSocket(server.url);
       ws.send(typeof message === 'string' ? message : JSON.stringify(message));
       const { code } = await closed;
       kinds.push({ kind: `WebSocket: ${kind}`, status: code, code: null });

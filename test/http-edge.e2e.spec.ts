@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { Redactor } from '@ledger/redaction';
 import { SECRETS } from '../libs/redaction/src/testing/credential-corpus';
 import { KEYS, LedgerServer, removeDir, startServer } from './support/ledger-server';
+import { openRawSocket, RawSocket } from './support/live-client';
 
 // Several real servers start in this file, on a shared machine.
 jest.setTimeout(60_000);
@@ -41,32 +42,11 @@ async function alive(server: LedgerServer): Promise<void> {
   expect((await fetch(server.url.replace('/graphql', '/health/live'))).status).toBe(200);
 }
 
-interface Socket {
-  ws: WebSocket;
-  messages: any[];
-  waitFor(predicate: (message: any) => boolean): Promise<any>;
-}
-
-async function connect(server: LedgerServer, key: string, payload: Record<string, unknown> = {}): Promise<Socket> {
-  const ws = new WebSocket(server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-  const messages: any[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
-  await new Promise<void>((resolve, reject) => {
-    ws.on('open', () => resolve());
-    ws.on('error', reject);
-  });
-  const waitFor = async (predicate: (message: any) => boolean) => {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const found = messages.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no such message in ${JSON.stringify(messages)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}`, ...payload } }));
-  await waitFor((m) => m.type === 'connection_ack');
-  return { ws, messages, waitFor };
+async function connect(server: LedgerServer, key: string, payload: Record<string, unknown> = {}): Promise<RawSocket> {
+  const socket = await openRawSocket(server.url);
+  socket.ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}`, ...payload } }));
+  await socket.waitFor((m) => m.type === 'connection_ack');
+  return socket;
 }
 
 describe('rate limits', () => {

@@ -67,3 +67,34 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | nu
     clearTimeout(timer);
   }
 }
+
+/** A bare graphql-transport-ws socket, for tests of what the server answers to any frame at all. */
+export interface RawSocket {
+  ws: WebSocket;
+  /** Every frame received so far, parsed. */
+  messages: any[];
+  closed: Promise<{ code: number; reason: string }>;
+  /** The first frame `predicate` holds for, waiting up to 5 s for it to come. */
+  waitFor(predicate: (message: any) => boolean): Promise<any>;
+}
+
+export async function openRawSocket(httpUrl: string): Promise<RawSocket> {
+  const ws = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  const messages: any[] = [];
+  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  await new Promise<void>((resolve, reject) => {
+    ws.on('open', () => resolve());
+    ws.on('error', reject);
+  });
+  const waitFor = async (predicate: (message: any) => boolean) => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const found = messages.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no such message in ${JSON.stringify(messages)}`);
+      await sleep(20);
+    }
+  };
+  return { ws, messages, closed, waitFor };
+}

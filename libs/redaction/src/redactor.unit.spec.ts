@@ -5,24 +5,9 @@ import { Redactor } from './redactor';
 import { ruleNameFor, tabledRuleName } from './rule-names';
 import { importEsm, SecretlintEngine } from './secretlint-engine';
 import { scanSupplementary } from './supplementary-rules';
+import { ALNUM, fill, UPPER_DIGITS } from './testing/credential-corpus';
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const DIGITS = '0123456789';
-
-/**
- * Deterministic pseudo-random characters. Fake credentials are assembled at run time so that no
- * complete token appears in the source, where push protection and secret scanners would flag it.
- */
-function fill(length: number, seed: number, alphabet = ALNUM): string {
-  let state = seed;
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    state = (state * 48271) % 2147483647;
-    out += alphabet[state % alphabet.length];
-  }
-  return out;
-}
 
 const base64url = (json: object): string => Buffer.from(JSON.stringify(json)).toString('base64url');
 

@@ -4,10 +4,10 @@ import { createHash, randomUUID } from 'node:crypto';
  * The credential corpus: one true positive per rule as an agent transcript carries it, and what
  * must come out untouched. Shared by the redaction tests and the log-leak e2e test.
  */
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const HEX = '0123456789abcdef';
-const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+export const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const B64 = `${ALNUM}+/`;
 const URLSAFE = `${ALNUM}_-`;
 
@@ -15,7 +15,7 @@ const URLSAFE = `${ALNUM}_-`;
  * Deterministic pseudo-random characters. Fake credentials are assembled at run time so that no
  * complete token appears in the source, where push protection and secret scanners would flag it.
  */
-function fill(length: number, seed: number, alphabet = ALNUM): string {
+export function fill(length: number, seed: number, alphabet = ALNUM): string {
   let state = seed;
   let out = '';
   for (let i = 0; i < length; i++) {
