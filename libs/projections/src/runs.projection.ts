@@ -42,6 +42,10 @@ export function runDocumentId(sessionId: string, runId: string): string {
   return `${sessionId}/${runId}`;
 }
 
+export function toolCallDocumentId(sessionId: string, runId: string, toolCallId: string): string {
+  return `${runDocumentId(sessionId, runId)}/${toolCallId}`;
+}
+
 function preview(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -161,7 +165,7 @@ export class RunsProjection implements Projection {
       decoded.push({ event, e, runId });
       if (runId === null) continue;
       runIds.push(runDocumentId(sessionId, runId));
-      if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') toolCallIds.push(`${runDocumentId(sessionId, runId)}/${String(e.data.data.toolCallId)}`);
+      if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') toolCallIds.push(toolCallDocumentId(sessionId, runId, String(e.data.data.toolCallId)));
     }
     if (decoded.length === 0) return;
     const runs = context.collection<RunDocument>(RUNS);
@@ -259,7 +263,7 @@ export class RunsProjection implements Projection {
     const { type, data, at, sessionId, runId, organizationId, revision } = event;
     const toolCalls = context.collection<ToolCallDocument>(TOOL_CALLS);
     const toolCallId = String(data.toolCallId);
-    const _id = `${runDocumentId(sessionId, runId)}/${toolCallId}`;
+    const _id = toolCallDocumentId(sessionId, runId, toolCallId);
     const insertDefaults = { toolCallId, runId, sessionId, organizationId };
     if (type === 'TOOL_CALL') {
       const set: Record<string, unknown> = { lastRevision: revision, name: String(data.name), arguments: data.arguments ?? null, startedAt: at };
@@ -308,7 +312,7 @@ interface ToolCallEvent {
 function foldToolCall(docs: Map<string, FoldedDocument<ToolCallDocument>>, event: ToolCallEvent): string {
   const { type, data, at, sessionId, runId, organizationId, revision } = event;
   const toolCallId = String(data.toolCallId);
-  const _id = `${runDocumentId(sessionId, runId)}/${toolCallId}`;
+  const _id = toolCallDocumentId(sessionId, runId, toolCallId);
   const current = docs.get(_id);
   if (type === 'TOOL_CALL') {
     const name = String(data.name);
