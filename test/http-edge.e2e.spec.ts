@@ -174,7 +174,10 @@ describe('security headers and CORS', () => {
   });
 
   it('marks every GraphQL answer as not to be stored by a cache, errors included', async () => {
-    expect((await post(server, '{ whoami { roles } }')).headers.get('cache-control')).toBe('no-store');
+    const answered = await post(server, '{ whoami { roles } }');
+    expect(answered.headers.get('cache-control')).toBe('no-store');
+    // Nor does it carry an ETag: nothing would ever revalidate an answer that is never stored.
+    expect(answered.headers.get('etag')).toBeNull();
     const refused = await post(server, '{ whoami { roles } }', {}, null);
     expect(refused.code).toBe('UNAUTHENTICATED');
     expect(refused.headers.get('cache-control')).toBe('no-store');

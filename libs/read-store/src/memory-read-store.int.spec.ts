@@ -260,6 +260,21 @@ describe('MemoryReadStore writes', () => {
     await expect(c.createIndexes([{ keys: { k: 1 }, name: 'k_1' }, { keys: { k: 1 }, name: 'other' }])).rejects.toBeInstanceOf(ReadStoreError);
   });
 
+  it('hands out its own documents to a readOnly find, frozen outside production, and still updates them', async () => {
+    const c = new MemoryReadStore().collection('shared');
+    await c.bulkWrite([{ insertOne: { document: { _id: 'a', n: 1, nested: { v: [1] } } } }]);
+    const shared = (await c.findOne({ _id: 'a' }, { readOnly: true }))!;
+    expect(await c.findOne({ _id: 'a' }, { readOnly: true })).toBe(shared);
+    expect(await c.findOne({ _id: 'a' })).not.toBe(shared);
+    expect(Object.isFrozen(shared) && Object.isFrozen(shared.nested) && Object.isFrozen((shared.nested as { v: number[] }).v)).toBe(true);
+    expect(() => (shared.nested as { v: number[] }).v.push(2)).toThrow(TypeError);
+    expect(() => Object.assign(shared, { n: 2 })).toThrow(TypeError);
+    // Updates are copy-on-write, so a frozen stored document is replaced, not changed.
+    await c.updateOne({ _id: 'a' }, { $inc: { n: 1 }, $push: { 'nested.v': 2 } });
+    expect(shared).toEqual({ _id: 'a', n: 1, nested: { v: [1] } });
+    expect(await c.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 2, nested: { v: [1, 2] } });
+  });
+
   it('refuses work after close', async () => {
     const store = new MemoryReadStore();
     await store.close();

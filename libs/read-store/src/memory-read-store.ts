@@ -40,6 +40,12 @@ const SNAPSHOT_FORMAT = 'agent-ledger.read-store.snapshot';
 const SNAPSHOT_VERSION = 1;
 
 /** Stages mingo runs without writing into its input documents; any other stage gets copies. */
+/**
+ * Outside production, documents handed out under `readOnly` are frozen (a frozen subtree is not
+ * walked again), so a caller that changes one throws in its tests instead of changing the store.
+ */
+const FREEZE_SHARED = process.env.NODE_ENV !== 'production';
+
 const NON_MUTATING_STAGES: ReadonlySet<string> = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$sortByCount']);
 
 interface Access {
@@ -482,7 +488,7 @@ export class MemoryReadCollection<T extends Document = Document> implements Read
     return data.execute(filter, options).stats;
   }
 
-  async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<T | null> {
+  async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort' | 'readOnly'> = {}): Promise<T | null> {
     const [doc] = await this.find(filter, { ...options, limit: 1 });
     return doc ?? null;
   }
@@ -491,6 +497,10 @@ export class MemoryReadCollection<T extends Document = Document> implements Read
     const data = this.access.read();
     if (data === undefined) return [];
     const { docs } = data.execute(filter, options);
+    if (options.readOnly === true && (options.projection === undefined || Object.keys(options.projection).length === 0)) {
+      // Stored documents are replaced, never mutated: the caller may share them for reading.
+      return (FREEZE_SHARED ? docs.map(deepFreeze) : docs) as T[];
+    }
     return project(docs, options.projection) as T[];
   }
 
@@ -593,6 +603,13 @@ export class MemoryReadCollection<T extends Document = Document> implements Read
   async drop(): Promise<void> {
     this.access.drop();
   }
+}
+
+function deepFreeze<V>(value: V): V {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
 }
 
 function project(docs: Document[], projection: FindOptions['projection']): Document[] {

@@ -264,7 +264,7 @@ export class MongoReadCollection<T extends Document = Document> implements ReadC
     this.name = collection.collectionName;
   }
 
-  async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<T | null> {
+  async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort' | 'readOnly'> = {}): Promise<T | null> {
     const doc = await guarded(this.name, () => this.collection.findOne(filter, { sort: options.sort, projection: options.projection }));
     return doc as T | null;
   }

@@ -247,6 +247,22 @@ export function describeReadStoreContract(name: string, factory: () => Promise<R
         expect(await c.findOne({ _id: 'a' })).toMatchObject({ metadata: { env: 'prod' }, at: t(1), tags: ['x', 'y'] });
       });
 
+      it('answers a readOnly find with the same documents as a copying one', async () => {
+        const c = fresh('read-only');
+        await seed(c);
+        const sorted = { sort: { _id: 1 as const } };
+        expect(await c.find({ org: 'o1' }, { ...sorted, readOnly: true })).toEqual(await c.find({ org: 'o1' }, sorted));
+        expect(await c.findOne({ _id: 'a' }, { readOnly: true })).toEqual(await c.findOne({ _id: 'a' }));
+        expect(await c.find({ org: 'o1' }, { ...sorted, projection: { tags: 1 }, readOnly: true })).toEqual(await c.find({ org: 'o1' }, { ...sorted, projection: { tags: 1 } }));
+        // What was handed out stays as it was when the document is updated afterwards.
+        const before = (await c.findOne({ _id: 'a' }, { readOnly: true }))!;
+        const tags = [...(before.tags as string[])];
+        await c.updateOne({ _id: 'a' }, { $push: { tags: 'later' }, $set: { 'metadata.env': 'staging' } });
+        expect(before.tags).toEqual(tags);
+        expect((before.metadata as { env: string }).env).toBe('prod');
+        expect(await c.findOne({ _id: 'a' }, { readOnly: true })).toMatchObject({ metadata: { env: 'staging' }, tags: [...tags, 'later'] });
+      });
+
       it('finds nothing in a collection that does not exist', async () => {
         const c = fresh('missing');
         expect(await c.find({})).toEqual([]);

@@ -17,6 +17,13 @@ export interface FindOptions {
   skip?: number;
   /** Inclusion or exclusion projection, as MongoDB's. */
   projection?: Record<string, 0 | 1>;
+  /**
+   * The caller only reads what it gets and never changes it, so a store may hand out its own
+   * documents instead of copies (the in-memory store does; MongoDB's are fresh anyway). Outside
+   * production the in-memory store freezes what it hands out this way, so a caller that breaks
+   * the promise fails its tests.
+   */
+  readOnly?: boolean;
 }
 
 export type WriteOperation =
@@ -49,7 +56,7 @@ export interface IndexSpec {
 
 export interface ReadCollection<T extends Document = Document> {
   readonly name: string;
-  findOne(filter: Filter, options?: Pick<FindOptions, 'projection' | 'sort'>): Promise<T | null>;
+  findOne(filter: Filter, options?: Pick<FindOptions, 'projection' | 'sort' | 'readOnly'>): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   count(filter: Filter): Promise<number>;
   aggregate<R = Record<string, unknown>>(pipeline: Pipeline): Promise<R[]>;

@@ -26,6 +26,11 @@ export class SortedIndex {
   /** Each chunk's last key, in one array: the first level of every search touches only these. */
   private lasts: string[] = [];
   private count = 0;
+  /**
+   * How many entries precede each chunk, built by the first rank after a write and dropped by
+   * the next write: between writes a range's size costs two lookups, not a pass over the chunks.
+   */
+  private starts: Int32Array | null = null;
 
   get size(): number {
     return this.count;
@@ -47,6 +52,7 @@ export class SortedIndex {
     for (let i = 0; i < keys.length; i += half) this.chunks.push({ keys: keys.slice(i, i + half), ids: ids.slice(i, i + half) });
     this.lasts = this.chunks.map((chunk) => chunk.keys[chunk.keys.length - 1]!);
     this.count = keys.length;
+    this.starts = null;
   }
 
   /** Every id in key order, copied in one step (a snapshot's record of the order). */
@@ -62,6 +68,7 @@ export class SortedIndex {
       this.chunks.push({ keys: [key], ids: [id] });
       this.lasts.push(key);
       this.count = 1;
+      this.starts = null;
       return;
     }
     let { chunk: c, offset } = this.seek(key);
@@ -73,6 +80,7 @@ export class SortedIndex {
     chunk.keys.splice(offset, 0, key);
     chunk.ids.splice(offset, 0, id);
     this.count += 1;
+    this.starts = null;
     if (offset === chunk.keys.length - 1) this.lasts[c] = key;
     if (chunk.keys.length > CHUNK_MAX) {
       const half = CHUNK_MAX / 2;
@@ -90,6 +98,7 @@ export class SortedIndex {
     chunk.keys.splice(offset, 1);
     chunk.ids.splice(offset, 1);
     this.count -= 1;
+    this.starts = null;
     if (chunk.keys.length === 0) {
       this.chunks.splice(c, 1);
       this.lasts.splice(c, 1);
@@ -122,9 +131,13 @@ export class SortedIndex {
   /** How many entries precede a position: the planner's exact range sizes. */
   rank(position: Position): number {
     if (position.chunk >= this.chunks.length) return this.count;
-    let total = position.offset;
-    for (let i = 0; i < position.chunk; i++) total += this.chunks[i]!.keys.length;
-    return total;
+    let starts = this.starts;
+    if (starts === null) {
+      starts = new Int32Array(this.chunks.length);
+      for (let i = 1; i < starts.length; i++) starts[i] = starts[i - 1]! + this.chunks[i - 1]!.keys.length;
+      this.starts = starts;
+    }
+    return starts[position.chunk]! + position.offset;
   }
 
   keyAt(position: Position): string | undefined {
@@ -137,7 +150,7 @@ export class SortedIndex {
 
   /** Entries in [from, to), walked forward or backward. */
   cursor(from: Position, to: Position, backward: boolean): IndexCursor {
-    return new IndexCursor(this.chunks, from, to, backward);
+    return new IndexCursor(this.chunks, from, to, backward, Math.max(0, this.rank(to) - this.rank(from)));
   }
 
   end(): Position {
@@ -162,8 +175,10 @@ export class IndexCursor {
     from: Position,
     to: Position,
     private readonly backward: boolean,
+    /** How many entries [from, to) holds. */
+    size: number,
   ) {
-    this.remaining = distance(chunks, from, to);
+    this.remaining = size;
     if (backward) {
       const last = previous(chunks, to);
       this.chunk = last.chunk;
@@ -200,12 +215,4 @@ function previous(chunks: Chunk[], position: Position): Position {
   if (position.offset > 0) return { chunk: position.chunk, offset: position.offset - 1 };
   const chunk = position.chunk - 1;
   return { chunk, offset: chunk >= 0 ? chunks[chunk]!.keys.length - 1 : 0 };
-}
-
-function distance(chunks: Chunk[], from: Position, to: Position): number {
-  if (to.chunk < from.chunk || (to.chunk === from.chunk && to.offset <= from.offset)) return 0;
-  if (from.chunk === to.chunk) return to.offset - from.offset;
-  let total = (chunks[from.chunk]?.keys.length ?? 0) - from.offset;
-  for (let i = from.chunk + 1; i < to.chunk; i++) total += chunks[i]!.keys.length;
-  return total + to.offset;
 }

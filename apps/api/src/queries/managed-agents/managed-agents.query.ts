@@ -25,14 +25,14 @@ export class ManagedAgentsQuery {
     if (cursor) parts.push({ $or: [{ lastActivityAt: { $lt: cursor.t } }, { lastActivityAt: cursor.t, _id: { $gt: cursor.id } }] });
     const documents = await this.projections
       .collection<ManagedAgentDocument>(MANAGED_AGENTS)
-      .find({ $and: parts }, { sort: { lastActivityAt: -1, _id: 1 }, limit: size + 1 });
+      .find({ $and: parts }, { sort: { lastActivityAt: -1, _id: 1 }, limit: size + 1, readOnly: true });
     const now = this.clock().toISOString();
     const sessions = this.projections.collection<SessionDocument>(SESSIONS);
     const edges = await Promise.all(
       documents.slice(0, size).map(async (document) => {
         const active = await sessions.find(
           { organizationId: actor.organizationId, 'owner.type': 'MANAGED_AGENT', 'owner.id': document.principal.id, activeUntil: { $gt: now } },
-          { sort: NEWEST_FIRST, limit: 1 },
+          { sort: NEWEST_FIRST, limit: 1, readOnly: true },
         );
         return {
           cursor: encodeCursor({ t: document.lastActivityAt ?? '', id: document._id }),

@@ -13,14 +13,14 @@ export class RunQueries {
   async run(actor: Actor, id: string): Promise<RunModel | null> {
     const [document] = await this.projections
       .collection<RunDocument>(RUNS)
-      .find({ organizationId: actor.organizationId, runId: id }, { sort: { startedAt: -1 }, limit: 1 });
+      .find({ organizationId: actor.organizationId, runId: id }, { sort: { startedAt: -1 }, limit: 1, readOnly: true });
     return document ? presentRun(document) : null;
   }
 
   async runOfSession(actor: Actor, sessionId: string, runId: string): Promise<RunModel | null> {
     const document = await this.projections
       .collection<RunDocument>(RUNS)
-      .findOne({ _id: `${sessionId}/${runId}`, organizationId: actor.organizationId });
+      .findOne({ _id: `${sessionId}/${runId}`, organizationId: actor.organizationId }, { readOnly: true });
     return document ? presentRun(document) : null;
   }
 
@@ -31,7 +31,7 @@ export class RunQueries {
     if (cursor) parts.push({ $or: [{ startedAt: { $gt: cursor.t } }, { startedAt: cursor.t, _id: { $gt: cursor.id } }] });
     const documents = await this.projections
       .collection<RunDocument>(RUNS)
-      .find({ $and: parts }, { sort: { startedAt: 1, _id: 1 }, limit: size + 1 });
+      .find({ $and: parts }, { sort: { startedAt: 1, _id: 1 }, limit: size + 1, readOnly: true });
     const edges = documents.slice(0, size).map((document) => ({
       cursor: encodeCursor({ t: document.startedAt, id: document._id }),
       node: presentRun(document),
@@ -42,7 +42,7 @@ export class RunQueries {
   async toolCalls(run: RunModel) {
     const documents = await this.projections
       .collection<ToolCallDocument>(TOOL_CALLS)
-      .find({ organizationId: run.organizationId, sessionId: run.sessionId, runId: run.id }, { sort: { startedAt: 1, _id: 1 } });
+      .find({ organizationId: run.organizationId, sessionId: run.sessionId, runId: run.id }, { sort: { startedAt: 1, _id: 1 }, readOnly: true });
     return documents.map(presentToolCall);
   }
 }

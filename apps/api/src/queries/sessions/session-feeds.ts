@@ -45,21 +45,21 @@ export class SessionFeeds {
     const recentSince = plusSeconds(now, -this.config.windows.recentSeconds);
     // What the subscriber already has: the sections as commandCenter(filter) answers now.
     const known = new Map<string, { section: CommandCenterSection; sequence: number }>();
-    for (const document of await sessions.find({ $and: [base, { $or: [{ activeUntil: { $gt: now } }, { lastActivityAt: { $gt: recentSince } }] }] })) {
+    for (const document of await sessions.find({ $and: [base, { $or: [{ activeUntil: { $gt: now } }, { lastActivityAt: { $gt: recentSince } }] }] }, { readOnly: true })) {
       known.set(document._id, { section: this.sectionOf(document, now), sequence: document.sequence });
     }
     const queue = new CoalescingQueue<string, CommandCenterChange>(
       this.capacity,
       async (id) => {
         const at = this.clock().toISOString();
-        const matching = await sessions.find({ $and: [await this.filters.build(actor, filter, at), { _id: id }] }, { limit: 1 });
+        const matching = await sessions.find({ $and: [await this.filters.build(actor, filter, at), { _id: id }] }, { limit: 1, readOnly: true });
         const document = matching[0];
         const previous = known.get(id);
         const section: CommandCenterSection = document ? this.sectionOf(document, at) : 'GONE';
         if (section === 'GONE') {
           if (!previous || previous.section === 'GONE') return null;
           known.delete(id);
-          const current = document ?? (await sessions.findOne({ _id: id, organizationId: actor.organizationId }));
+          const current = document ?? (await sessions.findOne({ _id: id, organizationId: actor.organizationId }, { readOnly: true }));
           return current ? { section, session: this.present(current, at), at } : null;
         }
         if (previous && previous.section === section && previous.sequence === document!.sequence) return null;
@@ -85,7 +85,7 @@ export class SessionFeeds {
     const queue = new CoalescingQueue<string, SessionModel>(
       this.capacity,
       async () => {
-        const document = await sessions.findOne({ _id: id, organizationId: actor.organizationId });
+        const document = await sessions.findOne({ _id: id, organizationId: actor.organizationId }, { readOnly: true });
         if (!document || document.sequence === lastSequence) return null;
         lastSequence = document.sequence;
         return this.present(document, this.clock().toISOString());

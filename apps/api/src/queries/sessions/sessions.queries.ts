@@ -42,7 +42,7 @@ export class SessionQueries {
 
   async session(actor: Actor, id: string): Promise<SessionModel | null> {
     if (!isSessionId(id)) return null;
-    const document = await this.projections.collection<SessionDocument>(SESSIONS).findOne({ _id: id, organizationId: actor.organizationId });
+    const document = await this.projections.collection<SessionDocument>(SESSIONS).findOne({ _id: id, organizationId: actor.organizationId }, { readOnly: true });
     return document ? this.present(document) : null;
   }
 
@@ -50,7 +50,7 @@ export class SessionQueries {
     const now = this.now();
     const documents = await this.projections
       .collection<SessionDocument>(SESSIONS)
-      .find({ organizationId: actor.organizationId, parentSessionId: parentId }, { sort: NEWEST_FIRST, limit: 1000 });
+      .find({ organizationId: actor.organizationId, parentSessionId: parentId }, { sort: NEWEST_FIRST, limit: 1000, readOnly: true });
     return documents.map((document) => this.present(document, now));
   }
 
@@ -72,7 +72,7 @@ export class SessionQueries {
       if (want <= 0) break;
       const parts: Filter[] = [base, phases[phase]!];
       if (cursor && cursor.phase === phase) parts.push(afterKey(cursor.t, cursor.id));
-      const documents = await collection.find({ $and: parts }, { sort: NEWEST_FIRST, limit: want });
+      const documents = await collection.find({ $and: parts }, { sort: NEWEST_FIRST, limit: want, readOnly: true });
       rows.push(...documents.map((document) => ({ document, phase })));
     }
     const page = rows.slice(0, size);
@@ -104,12 +104,12 @@ export class SessionQueries {
     if (Object.keys(base).length === 1 && typeof base.organizationId === 'string') {
       // The whole organization: the counts come from index ranges, with no document read, less
       // the active sessions (few, and read anyway): recent = active in the last 24 h and not active now.
-      const everyActive = await collection.find(active, { sort: NEWEST_FIRST });
+      const everyActive = await collection.find(active, { sort: NEWEST_FIRST, readOnly: true });
       const activeLately = everyActive.filter((document) => document.lastActivityAt > recentSince);
       const attention = (document: SessionDocument) => ATTENTION_STATUSES.includes(document.status);
       const lately = { $gt: recentSince };
       const [recentRows, lateCount, lateAttentionCount] = await Promise.all([
-        collection.find(recent, { sort: NEWEST_FIRST, limit: size }),
+        collection.find(recent, { sort: NEWEST_FIRST, limit: size, readOnly: true }),
         collection.count({ organizationId: base.organizationId, lastActivityAt: lately }),
         collection.count({ organizationId: base.organizationId, status: { $in: ATTENTION_STATUSES }, lastActivityAt: lately }),
       ]);
@@ -125,8 +125,8 @@ export class SessionQueries {
       };
     }
     const [activeNow, recentRows, activeCount, recentCount, attentionActiveCount, attentionRecentCount] = await Promise.all([
-      collection.find(active, { sort: NEWEST_FIRST, limit: size }),
-      collection.find(recent, { sort: NEWEST_FIRST, limit: size }),
+      collection.find(active, { sort: NEWEST_FIRST, limit: size, readOnly: true }),
+      collection.find(recent, { sort: NEWEST_FIRST, limit: size, readOnly: true }),
       collection.count(active),
       collection.count(recent),
       collection.count(attentionActive),
