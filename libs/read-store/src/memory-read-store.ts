@@ -2,7 +2,6 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { Worker } from 'node:worker_threads';
 import { Aggregator, find as mingoFind } from 'mingo';
 import { fastGroup } from './memory/fast-group';
@@ -269,26 +268,33 @@ export class MemoryReadStore implements ReadStore {
       // Only Dates, non-finite numbers, regular expressions and $-named fields are encoded, each as a "$" key.
       current.docs.push(checkedDocument(line.includes('"$') ? decodeValue(value) : value, false));
     };
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
+    // Lines are cut from the bytes (a newline byte never occurs inside a UTF-8 sequence) and
+    // decoded one by one: no decoded chunk to slice, no carried-over text to concatenate.
+    let rest: Buffer | null = null;
     const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
       throw new ReadStoreError(`snapshot ${path} cannot be opened (${error.code ?? error.message})`);
     });
     // The checksum is computed on another thread from the same open file while this one parses.
     const checksum = new ChecksumOfRange(handle.fd, trailer.offset);
     try {
-      for await (const buffer of createReadStream(path, { fd: handle, autoClose: false, start: 0, end: trailer.offset - 1, highWaterMark: SNAPSHOT_READ_BYTES })) {
-        checksum.update(buffer as Buffer);
-        const text = rest + decoder.write(buffer as Buffer);
+      for await (const chunk of createReadStream(path, { fd: handle, autoClose: false, start: 0, end: trailer.offset - 1, highWaterMark: SNAPSHOT_READ_BYTES })) {
+        const buffer = chunk as Buffer;
+        checksum.update(buffer);
         let from = 0;
-        for (let newline = text.indexOf('\n', from); newline !== -1; newline = text.indexOf('\n', from)) {
-          if (newline > from) take(text.slice(from, newline));
+        let newline = buffer.indexOf(NEWLINE);
+        if (rest !== null && newline !== -1) {
+          take(Buffer.concat([rest, buffer.subarray(0, newline)]).toString('utf8'));
+          rest = null;
+          from = newline + 1;
+          newline = buffer.indexOf(NEWLINE, from);
+        }
+        for (; newline !== -1; newline = buffer.indexOf(NEWLINE, from)) {
+          if (newline > from) take(buffer.toString('utf8', from, newline));
           from = newline + 1;
         }
-        rest = text.slice(from);
+        if (from < buffer.length) rest = rest === null ? buffer.subarray(from) : Buffer.concat([rest, buffer.subarray(from)]);
       }
-      rest += decoder.end();
-      if (rest.trim() !== '') throw new ReadStoreError(`snapshot ${path} is damaged: a line without its end`);
+      if (rest !== null && rest.toString('utf8').trim() !== '') throw new ReadStoreError(`snapshot ${path} is damaged: a line without its end`);
       if ((await checksum.digest()) !== trailer.sha1) throw new ReadStoreError(`snapshot ${path} is damaged: its checksum does not match`);
     } catch (error) {
       if (error instanceof ReadStoreError) throw error;
@@ -403,6 +409,7 @@ function yieldTurn(): Promise<void> {
 /** Characters of JSON written per chunk: each chunk is one write and one turn of the event loop. */
 const SNAPSHOT_CHUNK_CHARS = 512 * 1024;
 const SNAPSHOT_READ_BYTES = 4 * 1024 * 1024;
+const NEWLINE = 0x0a;
 const TRAILER_SEARCH_BYTES = 64 * 1024;
 
 /** The last line of a snapshot: where it starts, and what the writer said about what precedes it. */
