@@ -38,13 +38,13 @@ const SNAPSHOT_FORMAT = 'agent-ledger.read-store.snapshot';
  */
 const SNAPSHOT_VERSION = 1;
 
-/** Stages mingo runs without writing into its input documents; any other stage gets copies. */
 /**
  * Outside production, documents handed out under `readOnly` are frozen (a frozen subtree is not
  * walked again), so a caller that changes one throws in its tests instead of changing the store.
  */
 const FREEZE_SHARED = process.env.NODE_ENV !== 'production';
 
+/** Stages mingo runs without writing into its input documents; any other stage gets copies. */
 const NON_MUTATING_STAGES: ReadonlySet<string> = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$sortByCount']);
 
 interface Access {
@@ -281,15 +281,11 @@ export class MemoryReadStore implements ReadStore {
         const buffer = chunk as Buffer;
         checksum.update(buffer);
         let from = 0;
-        let newline = buffer.indexOf(NEWLINE);
-        if (rest !== null && newline !== -1) {
-          take(Buffer.concat([rest, buffer.subarray(0, newline)]).toString('utf8'));
-          rest = null;
-          from = newline + 1;
-          newline = buffer.indexOf(NEWLINE, from);
-        }
-        for (; newline !== -1; newline = buffer.indexOf(NEWLINE, from)) {
-          if (newline > from) take(buffer.toString('utf8', from, newline));
+        for (let newline = buffer.indexOf(NEWLINE); newline !== -1; newline = buffer.indexOf(NEWLINE, from)) {
+          if (rest !== null) {
+            take(Buffer.concat([rest, buffer.subarray(0, newline)]).toString('utf8'));
+            rest = null;
+          } else if (newline > from) take(buffer.toString('utf8', from, newline));
           from = newline + 1;
         }
         if (from < buffer.length) rest = rest === null ? buffer.subarray(from) : Buffer.concat([rest, buffer.subarray(from)]);
@@ -504,11 +500,7 @@ export class MemoryReadCollection<T extends Document = Document> implements Read
     const data = this.access.read();
     if (data === undefined) return [];
     const { docs } = data.execute(filter, options);
-    if (options.readOnly === true && (options.projection === undefined || Object.keys(options.projection).length === 0)) {
-      // Stored documents are replaced, never mutated: the caller may share them for reading.
-      return (FREEZE_SHARED ? docs.map(deepFreeze) : docs) as T[];
-    }
-    return project(docs, options.projection) as T[];
+    return project(docs, options.projection, options.readOnly === true) as T[];
   }
 
   async count(filter: Filter): Promise<number> {
@@ -619,9 +611,12 @@ function deepFreeze<V>(value: V): V {
   return value;
 }
 
-function project(docs: Document[], projection: FindOptions['projection']): Document[] {
+function project(docs: Document[], projection: FindOptions['projection'], readOnly: boolean): Document[] {
+  const whole = projection === undefined || Object.keys(projection).length === 0;
+  // Stored documents are replaced, never mutated: a caller that only reads may share them.
+  if (whole && readOnly) return FREEZE_SHARED ? docs.map(deepFreeze) : docs;
   const copies = docs.map(cloneValue);
-  if (projection === undefined || Object.keys(projection).length === 0) return copies;
+  if (whole) return copies;
   // mingo's projection writes into its input (exclusions of nested fields), hence the copies.
   return mingoFind(copies, {}, projection).all() as Document[];
 }
