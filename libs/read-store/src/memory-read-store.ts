@@ -1,5 +1,4 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -165,13 +164,18 @@ export class MemoryReadStore implements ReadStore {
     let chunk = '';
     let lines = 0;
     let bytes = 0;
+    // Encoded into one reused buffer (grown for a longer chunk), as the load reads into one.
+    let scratch = Buffer.allocUnsafe(0);
     const flush = async (): Promise<void> => {
       if (chunk === '') return;
-      const buffer = Buffer.from(chunk, 'utf8');
+      const length = Buffer.byteLength(chunk, 'utf8');
+      if (scratch.length < length) scratch = Buffer.allocUnsafe(Math.max(length, 4 * SNAPSHOT_CHUNK_CHARS));
+      scratch.write(chunk, 0, 'utf8');
       chunk = '';
-      hash.update(buffer);
-      bytes += buffer.length;
-      await handle.write(buffer);
+      const encoded = scratch.subarray(0, length);
+      hash.update(encoded);
+      bytes += length;
+      await handle.write(encoded);
     };
     const add = async (value: unknown): Promise<void> => {
       chunk += `${JSON.stringify(value)}\n`;
@@ -277,8 +281,14 @@ export class MemoryReadStore implements ReadStore {
     // The checksum is computed on another thread from the same open file while this one parses.
     const checksum = new ChecksumOfRange(handle.fd, trailer.offset);
     try {
-      for await (const chunk of createReadStream(path, { fd: handle, autoClose: false, start: 0, end: trailer.offset - 1, highWaterMark: SNAPSHOT_READ_BYTES })) {
-        const buffer = chunk as Buffer;
+      // One buffer, read into again and again: a fresh buffer per chunk would leave hundreds of
+      // MiB of freed chunks in the C heap, which the process keeps (its peak RSS).
+      const read = Buffer.allocUnsafe(SNAPSHOT_READ_BYTES);
+      for (let position = 0; position < trailer.offset; ) {
+        const { bytesRead } = await handle.read(read, 0, Math.min(read.length, trailer.offset - position), position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        const buffer = read.subarray(0, bytesRead);
         checksum.update(buffer);
         let from = 0;
         for (let newline = buffer.indexOf(NEWLINE); newline !== -1; newline = buffer.indexOf(NEWLINE, from)) {
@@ -288,7 +298,8 @@ export class MemoryReadStore implements ReadStore {
           } else if (newline > from) take(buffer.toString('utf8', from, newline));
           from = newline + 1;
         }
-        if (from < buffer.length) rest = rest === null ? buffer.subarray(from) : Buffer.concat([rest, buffer.subarray(from)]);
+        // Copied: the next read overwrites the buffer.
+        if (from < buffer.length) rest = Buffer.concat(rest === null ? [buffer.subarray(from)] : [rest, buffer.subarray(from)]);
       }
       if (rest !== null && rest.toString('utf8').trim() !== '') throw new ReadStoreError(`snapshot ${path} is damaged: a line without its end`);
       if ((await checksum.digest()) !== trailer.sha1) throw new ReadStoreError(`snapshot ${path} is damaged: its checksum does not match`);

@@ -192,7 +192,7 @@ export class CollectionData {
         const head = heads[i];
         if (head === null || head === undefined) continue;
         const best = pick < 0 ? null : heads[pick]!;
-        if (best === null || sign * compareFrom(head.key, head.offset, best.key, best.offset) < 0) pick = i;
+        if (best === null || sign * compareHeads(head, best) < 0) pick = i;
       }
       if (pick < 0) return matched;
       if (++examined > budget) return null;
@@ -377,10 +377,10 @@ export class CollectionData {
    * and it holds, else in one sort.
    */
   load(docs: readonly Document[], orders: readonly (readonly number[] | undefined)[] = []): void {
-    for (const doc of docs) {
-      if (this.docs.has(doc._id)) throw new DuplicateKeyError(this.name, '_id_');
-      this.docs.set(doc._id, doc);
-    }
+    const expected = this.docs.size + docs.length;
+    for (const doc of docs) this.docs.set(doc._id, doc);
+    // An _id given twice (or already here) leaves fewer documents than were given.
+    if (this.docs.size !== expected) throw new DuplicateKeyError(this.name, '_id_');
     this.indexes.forEach((index, i) => {
       if (index.unique && index.hasDuplicates(this.docs.values())) throw new DuplicateKeyError(this.name, index.name);
       const order = orders[i];
@@ -410,7 +410,7 @@ export class CollectionData {
       }
       const twin = this.indexes.find(sameKeys);
       if (twin !== undefined) throw new ReadStoreError(`an index on the same keys already exists as ${twin.name}`, 85);
-      const index = new MemoryIndex({ keys: { ...spec.keys }, name, unique });
+      const index = new MemoryIndex({ keys: { ...spec.keys }, name, unique }, this.docs);
       if (unique && index.hasDuplicates(this.docs.values())) throw new DuplicateKeyError(this.name, name);
       index.load(this.docs.values());
       this.indexes.push(index);
@@ -530,6 +530,13 @@ function sortCoverage(
 }
 
 /** Compares two encoded keys from the given offsets on (the merged components). */
+/** Two merge heads in entry order: their keys from the first sorted component, then their ids. */
+function compareHeads(a: { id: string; key: string; offset: number }, b: { id: string; key: string; offset: number }): number {
+  const byKey = compareFrom(a.key, a.offset, b.key, b.offset);
+  if (byKey !== 0) return byKey;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 function compareFrom(a: string, aOffset: number, b: string, bOffset: number): number {
   const n = Math.min(a.length - aOffset, b.length - bOffset);
   for (let i = 0; i < n; i++) {

@@ -120,6 +120,62 @@ describe('SortedIndex', () => {
     expect(backward).toEqual(inRange.map((e) => e.id).reverse());
     expect(index.delete(keyOf(1, 'absent'))).toBe(false);
   });
+
+  it('keeps keys without their id suffix, or computed from the documents, in the order, seeks and ranks of full entries', () => {
+    const random = seededRandom(19);
+    const full = new SortedIndex();
+    const short = new SortedIndex({ idSuffix: true });
+    // The documents' keys: an entry being deleted is already gone from them, as in a collection.
+    const documentKeys = new Map<string, string>();
+    const computed = new SortedIndex({ idSuffix: true, keyOf: (id) => documentKeys.get(id)! });
+    const fullComputed = new SortedIndex({ keyOf: (id) => documentKeys.get(id)! + encodeId(id) });
+    const live: { value: number; id: string }[] = [];
+    // Few distinct values, so many entries share a key and the ids decide their order.
+    const idOf = (i: number) => ['a', 'b\u0000c', 'é', '\u4e2d', 'z'][i % 5]! + String(i);
+    for (let i = 0; i < 6_000; i++) {
+      if (live.length > 0 && random() < 0.3) {
+        const [victim] = live.splice(Math.floor(random() * live.length), 1);
+        const key = encodeComponent(victim!.value, -1);
+        documentKeys.delete(victim!.id);
+        expect(short.delete(key, `${victim!.id}x`)).toBe(false);
+        expect(computed.delete(key, `${victim!.id}x`)).toBe(false);
+        expect(short.delete(key, victim!.id)).toBe(full.delete(key + encodeId(victim!.id)));
+        expect(computed.delete(key, victim!.id)).toBe(true);
+        expect(fullComputed.delete(key + encodeId(victim!.id), victim!.id)).toBe(true);
+      } else {
+        const entry = { value: Math.floor(random() * 40), id: idOf(i) };
+        live.push(entry);
+        const key = encodeComponent(entry.value, -1);
+        documentKeys.set(entry.id, key);
+        full.insert(key + encodeId(entry.id), entry.id);
+        short.insert(key, entry.id);
+        computed.insert(key, entry.id);
+        fullComputed.insert(key + encodeId(entry.id), entry.id);
+      }
+    }
+    const reference = [...full.entries()];
+    expect([...short.entries()]).toEqual(reference);
+    expect([...computed.entries()]).toEqual(reference);
+    expect([...fullComputed.entries()]).toEqual(reference);
+    expect(short.size).toBe(live.length);
+    const bounds = [
+      ...[0, 7, 39, 40].flatMap((n) => [encodeComponent(n, -1), encodeComponent(n, -1) + AFTER_PREFIX]),
+      ...live.slice(0, 50).map((e) => encodeComponent(e.value, -1) + encodeId(e.id)),
+      '',
+      AFTER_PREFIX,
+    ];
+    for (const bound of bounds) {
+      for (const index of [short, computed, fullComputed]) {
+        expect(index.rank(index.seek(bound))).toBe(full.rank(full.seek(bound)));
+        expect(index.idAt(index.seek(bound))).toBe(full.idAt(full.seek(bound)));
+      }
+    }
+    const walked: string[] = [];
+    const cursor = computed.cursor(computed.seek(''), computed.end(), true);
+    for (let id = cursor.next(); id !== undefined; id = cursor.next()) walked.push(cursor.key + encodeId(id));
+    expect(walked).toEqual(reference.map((e) => e.key).reverse());
+    expect(() => short.delete(encodeComponent(1, -1))).toThrow(/by key and id/);
+  });
 });
 
 describe('matcher', () => {

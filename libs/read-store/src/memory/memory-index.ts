@@ -1,5 +1,5 @@
 import type { IndexSpec } from '../read-store.port';
-import { ID_MARK, encodeComponent, encodeId, isOrderedKeyValue } from './key-encoding';
+import { encodeComponent, isOrderedKeyValue } from './key-encoding';
 import { SortedIndex } from './sorted-index';
 import { THROUGH_ARRAY, getPath, overlaps, resolveForSort, splitPath } from './values';
 
@@ -33,20 +33,33 @@ export class MemoryIndex {
   readonly name: string;
   readonly fields: readonly IndexField[];
   readonly unique: boolean;
-  readonly entries = new SortedIndex();
+  /**
+   * Entries are the key tuple followed by the _id, which breaks ties. A tuple that holds _id
+   * itself is unique and already ordered by _id: the entry is the tuple alone. Otherwise the
+   * stored key is still the tuple alone, and the index reads the _id it keeps beside each key as
+   * the entry's end (see SortedIndex's `idSuffix`), so no key string repeats the id.
+   */
+  readonly entries: SortedIndex;
   /** Documents whose key is not plannable (see the class comment). */
   private readonly unordered = new Set<string>();
-  /**
-   * The key tuple holds _id itself, so it is unique and already ordered by _id: the entry is the
-   * tuple alone, without the _id suffix that other indexes add to break ties.
-   */
-  private readonly idInKey: boolean;
 
-  constructor(readonly spec: IndexSpec) {
+  /**
+   * `documents`: the collection's stored documents by _id. With it the index keeps no key
+   * strings but its chunks' last ones, and computes the others from the documents (see
+   * SortedIndex's `keyOf`); the collection then holds, for every entry's _id, the document the
+   * entry was made from, except for an entry being removed.
+   */
+  constructor(
+    readonly spec: IndexSpec,
+    documents?: ReadonlyMap<string, Record<string, unknown>>,
+  ) {
     this.name = spec.name ?? defaultIndexName(spec.keys);
     this.unique = spec.unique === true;
     this.fields = Object.entries(spec.keys).map(([path, direction]) => ({ path, parts: splitPath(path), direction }));
-    this.idInKey = this.fields.some((field) => field.path === '_id');
+    this.entries = new SortedIndex({
+      idSuffix: !this.fields.some((field) => field.path === '_id'),
+      keyOf: documents && ((id) => this.keyOf(documents.get(id)!).text),
+    });
   }
 
   get plannable(): boolean {
@@ -66,9 +79,6 @@ export class MemoryIndex {
     return { text: parts.join(''), ordered };
   }
 
-  private entryKey(text: string, id: string): string {
-    return this.idInKey ? text : [text, encodeId(id)].join('');
-  }
 
   /** Whether an update that changed these paths can have changed this index's key. */
   affectedBy(touched: readonly string[] | null): boolean {
@@ -80,54 +90,53 @@ export class MemoryIndex {
   /** The id of another document holding the same key (missing counts as null, as in MongoDB). */
   conflict(doc: Record<string, unknown>): string | null {
     // A tuple holding _id is the document's alone.
-    if (this.idInKey) return null;
-    const prefix = this.keyOf(doc).text + ID_MARK;
-    const cursor = this.entries.cursor(this.entries.seek(prefix), this.entries.end(), false);
-    for (let id = cursor.next(); id !== undefined && cursor.key.startsWith(prefix); id = cursor.next()) {
+    if (!this.entries.idSuffix) return null;
+    const text = this.keyOf(doc).text;
+    const cursor = this.entries.cursor(this.entries.seek(text), this.entries.end(), false);
+    for (let id = cursor.next(); id !== undefined && cursor.key === text; id = cursor.next()) {
       if (id !== doc._id) return id;
     }
     return null;
   }
 
   /**
-   * A document's entry, recomputed from the document: stored documents are never mutated, so the
-   * stored one gives back exactly the entry it was indexed under (no map of id to entry is kept,
-   * which would cost more memory per entry than the string it points to).
+   * A document's stored key, recomputed from the document: stored documents are never mutated,
+   * so the stored one gives back exactly the key it was indexed under (no map of id to key is
+   * kept, which would cost more memory per entry than the string it points to).
    */
-  private entryOf(doc: Record<string, unknown>): string {
-    return this.entryKey(this.keyOf(doc).text, doc._id as string);
+  private keyText(doc: Record<string, unknown>): string {
+    return this.keyOf(doc).text;
   }
 
-  /** Whether a replacement moves the document in this index. */
+  /** Whether a replacement moves the document in this index (the _id, the rest of its entry, stays). */
   moves(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
-    return this.entryOf(before) !== this.entryOf(after);
+    return this.keyText(before) !== this.keyText(after);
   }
 
   add(doc: Record<string, unknown>): void {
     const id = doc._id as string;
     const key = this.keyOf(doc);
-    const entry = this.entryKey(key.text, id);
     if (!key.ordered) this.unordered.add(id);
-    this.entries.insert(entry, id);
+    this.entries.insert(key.text, id);
   }
 
   /** `doc` is the stored document. */
   remove(doc: Record<string, unknown>): void {
-    this.unordered.delete(doc._id as string);
-    this.entries.delete(this.entryOf(doc));
+    const id = doc._id as string;
+    this.unordered.delete(id);
+    this.entries.delete(this.keyText(doc), id);
   }
 
   /** Moves a document's entry when its key changed; `before` is the stored document it replaces. */
   replace(before: Record<string, unknown>, after: Record<string, unknown>): void {
     const id = after._id as string;
-    const old = this.entryOf(before);
+    const old = this.keyText(before);
     const key = this.keyOf(after);
-    const entry = this.entryKey(key.text, id);
-    if (old === entry) return;
+    if (old === key.text) return;
     if (key.ordered) this.unordered.delete(id);
     else this.unordered.add(id);
-    this.entries.delete(old);
-    this.entries.insert(entry, id);
+    this.entries.delete(old, id);
+    this.entries.insert(key.text, id);
   }
 
   load(docs: Iterable<Record<string, unknown>>): void {
@@ -136,9 +145,8 @@ export class MemoryIndex {
     for (const doc of docs) {
       const id = doc._id as string;
       const key = this.keyOf(doc);
-      const entry = this.entryKey(key.text, id);
       if (!key.ordered) this.unordered.add(id);
-      entries.push({ key: entry, id });
+      entries.push({ key: key.text, id });
     }
     this.entries.load(entries);
   }
@@ -155,17 +163,19 @@ export class MemoryIndex {
     const ids = new Array<string>(order.length);
     const unordered: string[] = [];
     let previous = '';
+    let previousId = '';
     for (let k = 0; k < order.length; k++) {
       const doc = docs[order[k]!];
       if (doc === undefined) return false;
       const id = doc._id as string;
       const key = this.keyOf(doc);
-      const entry = this.entryKey(key.text, id);
-      if (k > 0 && !(entry > previous)) return false;
+      // Strictly ascending entries: the key, then (equal keys of a suffixed index) the _id.
+      if (k > 0 && !(key.text > previous || (key.text === previous && this.entries.idSuffix && id > previousId))) return false;
       if (!key.ordered) unordered.push(id);
-      keys[k] = entry;
+      if (this.entries.keepsKey(k, order.length)) keys[k] = key.text;
       ids[k] = id;
-      previous = entry;
+      previous = key.text;
+      previousId = id;
     }
     this.unordered.clear();
     for (const id of unordered) this.unordered.add(id);

@@ -1,3 +1,5 @@
+import { encodeId } from './key-encoding';
+
 /**
  * A sorted list of index entries kept as bounded chunks (the shape of a B-tree's leaf level):
  * a write costs a binary search plus a splice inside one chunk, instead of moving every entry of
@@ -7,12 +9,24 @@
  * Chunks stay small because the splice is the other half of a write's cost: moving pointers in
  * a long-lived array to freshly allocated strings goes through the garbage collector's write
  * barrier one element at a time.
+ *
+ * Two options take bytes out of every entry:
+ * - `idSuffix`: a key is the key tuple alone and the entry is read as that tuple followed by
+ *   `encodeId(id)`; the id is held once, in the ids. Keys of one index never are proper
+ *   prefixes of each other (each component is prefix-free), so two entries compare by key and,
+ *   on equal keys, by id.
+ * - `keyOf`: keys are not stored at all but for each chunk's last entry; the others are computed
+ *   from their id (the collection's documents, which are replaced and never mutated, give back
+ *   the key each was indexed under) by the searches that meet them, a handful per lookup. The
+ *   caller keeps `keyOf(id)` equal to the key an entry was inserted with, except for the entry a
+ *   `delete` names, whose document may already be gone or replaced: its key is the one given.
  */
 
 const CHUNK_MAX = 128;
 
 interface Chunk {
-  keys: string[];
+  /** Every entry's key; null when keys are computed (`keyOf`). */
+  keys: string[] | null;
   ids: string[];
 }
 
@@ -21,10 +35,19 @@ export interface Position {
   offset: number;
 }
 
+export interface SortedIndexOptions {
+  idSuffix?: boolean;
+  keyOf?: (id: string) => string;
+}
+
 export class SortedIndex {
+  readonly idSuffix: boolean;
+  private readonly keyOf: ((id: string) => string) | null;
   private chunks: Chunk[] = [];
   /** Each chunk's last key, in one array: the first level of every search touches only these. */
   private lasts: string[] = [];
+  /** Each chunk's last id, beside `lasts`. */
+  private lastIds: string[] = [];
   private count = 0;
   /**
    * How many entries precede each chunk, built by the first rank after a write and dropped by
@@ -32,25 +55,44 @@ export class SortedIndex {
    */
   private starts: Int32Array | null = null;
 
+  constructor(options: SortedIndexOptions = {}) {
+    this.idSuffix = options.idSuffix === true;
+    this.keyOf = options.keyOf ?? null;
+  }
+
   get size(): number {
     return this.count;
   }
 
   /** Replaces the content, for index builds and snapshot loads. */
   load(entries: { key: string; id: string }[]): void {
-    entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.loadSorted(
       entries.map((e) => e.key),
       entries.map((e) => e.id),
     );
   }
 
-  /** Replaces the content with entries already in key order (`keys` strictly ascending). */
+  /**
+   * Whether `loadSorted` of `count` entries reads the key at position k: every key, or with
+   * `keyOf` only each chunk's last (a load need not keep the others alive until it ends).
+   */
+  keepsKey(k: number, count: number): boolean {
+    return this.keyOf === null || k % (CHUNK_MAX / 2) === CHUNK_MAX / 2 - 1 || k === count - 1;
+  }
+
+  /** Replaces the content with entries already in entry order (strictly ascending); see `keepsKey`. */
   loadSorted(keys: string[], ids: string[]): void {
     const half = CHUNK_MAX / 2;
     this.chunks = [];
-    for (let i = 0; i < keys.length; i += half) this.chunks.push({ keys: keys.slice(i, i + half), ids: ids.slice(i, i + half) });
-    this.lasts = this.chunks.map((chunk) => chunk.keys[chunk.keys.length - 1]!);
+    this.lasts = [];
+    this.lastIds = [];
+    for (let i = 0; i < keys.length; i += half) {
+      const end = Math.min(i + half, keys.length);
+      this.chunks.push({ keys: this.keyOf ? null : keys.slice(i, end), ids: ids.slice(i, end) });
+      this.lasts.push(keys[end - 1]!);
+      this.lastIds.push(ids[end - 1]!);
+    }
     this.count = keys.length;
     this.starts = null;
   }
@@ -65,64 +107,79 @@ export class SortedIndex {
 
   insert(key: string, id: string): void {
     if (this.chunks.length === 0) {
-      this.chunks.push({ keys: [key], ids: [id] });
+      this.chunks.push({ keys: this.keyOf ? null : [key], ids: [id] });
       this.lasts.push(key);
+      this.lastIds.push(id);
       this.count = 1;
       this.starts = null;
       return;
     }
-    let { chunk: c, offset } = this.seek(key);
+    let { chunk: c, offset } = this.find(key, id);
     if (c === this.chunks.length) {
       c -= 1;
-      offset = this.chunks[c]!.keys.length;
+      offset = this.chunks[c]!.ids.length;
     }
     const chunk = this.chunks[c]!;
-    chunk.keys.splice(offset, 0, key);
+    chunk.keys?.splice(offset, 0, key);
     chunk.ids.splice(offset, 0, id);
     this.count += 1;
     this.starts = null;
-    if (offset === chunk.keys.length - 1) this.lasts[c] = key;
-    if (chunk.keys.length > CHUNK_MAX) {
+    if (offset === chunk.ids.length - 1) {
+      this.lasts[c] = key;
+      this.lastIds[c] = id;
+    }
+    if (chunk.ids.length > CHUNK_MAX) {
       const half = CHUNK_MAX / 2;
-      const upper = { keys: chunk.keys.splice(half), ids: chunk.ids.splice(half) };
+      const upper: Chunk = { keys: chunk.keys?.splice(half) ?? null, ids: chunk.ids.splice(half) };
       this.chunks.splice(c + 1, 0, upper);
-      this.lasts.splice(c, 1, chunk.keys[half - 1]!, upper.keys[upper.keys.length - 1]!);
+      const lower = half - 1;
+      this.lasts.splice(c, 1, chunk.ids[lower] === id ? key : this.storedKey(chunk, lower), this.lasts[c]!);
+      this.lastIds.splice(c, 1, chunk.ids[half - 1]!, upper.ids[upper.ids.length - 1]!);
     }
   }
 
-  /** Removes the entry with exactly this key; false when there is none. */
-  delete(key: string): boolean {
-    const { chunk: c, offset } = this.seek(key);
+  /**
+   * Removes the entry with exactly this key and id; false when there is none. Without
+   * `idSuffix` the key alone names an entry and `id` may be left out.
+   */
+  delete(key: string, id?: string): boolean {
+    if ((this.idSuffix || this.keyOf) && id === undefined) throw new Error('this index deletes an entry by key and id');
+    const { chunk: c, offset } = this.find(key, id ?? '', id);
     const chunk = this.chunks[c];
-    if (chunk === undefined || chunk.keys[offset] !== key) return false;
-    chunk.keys.splice(offset, 1);
+    if (chunk === undefined) return false;
+    if (id !== undefined ? chunk.ids[offset] !== id || (chunk.keys !== null && chunk.keys[offset] !== key) : chunk.keys![offset] !== key) return false;
+    chunk.keys?.splice(offset, 1);
     chunk.ids.splice(offset, 1);
     this.count -= 1;
     this.starts = null;
-    if (chunk.keys.length === 0) {
+    if (chunk.ids.length === 0) {
       this.chunks.splice(c, 1);
       this.lasts.splice(c, 1);
-    } else if (offset === chunk.keys.length) this.lasts[c] = chunk.keys[offset - 1]!;
+      this.lastIds.splice(c, 1);
+    } else if (offset === chunk.ids.length) {
+      this.lasts[c] = this.storedKey(chunk, offset - 1);
+      this.lastIds[c] = chunk.ids[offset - 1]!;
+    }
     return true;
   }
 
-  /** The first position whose key is >= `bound`; the end position when there is none. */
+  /** The first position whose entry is >= `bound`; the end position when there is none. */
   seek(bound: string): Position {
-    const lasts = this.lasts;
+    const { lasts, lastIds } = this;
     let lo = 0;
     let hi = lasts.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (lasts[mid]! >= bound) hi = mid;
+      if (!this.below(lasts[mid]!, lastIds[mid]!, bound)) hi = mid;
       else lo = mid + 1;
     }
     if (lo === lasts.length) return { chunk: lo, offset: 0 };
-    const keys = this.chunks[lo]!.keys;
+    const chunk = this.chunks[lo]!;
     let a = 0;
-    let b = keys.length - 1;
+    let b = chunk.ids.length - 1;
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (keys[mid]! >= bound) b = mid;
+      if (!this.below(this.keyIn(lo, mid), chunk.ids[mid]!, bound)) b = mid;
       else a = mid + 1;
     }
     return { chunk: lo, offset: a };
@@ -134,14 +191,16 @@ export class SortedIndex {
     let starts = this.starts;
     if (starts === null) {
       starts = new Int32Array(this.chunks.length);
-      for (let i = 1; i < starts.length; i++) starts[i] = starts[i - 1]! + this.chunks[i - 1]!.keys.length;
+      for (let i = 1; i < starts.length; i++) starts[i] = starts[i - 1]! + this.chunks[i - 1]!.ids.length;
       this.starts = starts;
     }
     return starts[position.chunk]! + position.offset;
   }
 
+  /** The stored key at a position (with `idSuffix`, without its id). */
   keyAt(position: Position): string | undefined {
-    return this.chunks[position.chunk]?.keys[position.offset];
+    const chunk = this.chunks[position.chunk];
+    return chunk === undefined || position.offset >= chunk.ids.length ? undefined : this.keyIn(position.chunk, position.offset);
   }
 
   idAt(position: Position): string | undefined {
@@ -150,16 +209,111 @@ export class SortedIndex {
 
   /** Entries in [from, to), walked forward or backward. */
   cursor(from: Position, to: Position, backward: boolean): IndexCursor {
-    return new IndexCursor(this.chunks, from, to, backward, Math.max(0, this.rank(to) - this.rank(from)));
+    return new IndexCursor(this, this.chunks, from, to, backward, Math.max(0, this.rank(to) - this.rank(from)));
   }
 
   end(): Position {
     return { chunk: this.chunks.length, offset: 0 };
   }
 
+  /** Every entry in order, each key in full (with `idSuffix`, the key and its id's suffix). */
   *entries(): IterableIterator<{ key: string; id: string }> {
-    for (const chunk of this.chunks) for (let i = 0; i < chunk.keys.length; i++) yield { key: chunk.keys[i]!, id: chunk.ids[i]! };
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
+      for (let i = 0; i < chunk.ids.length; i++) {
+        const id = chunk.ids[i]!;
+        const key = this.keyIn(c, i);
+        yield { key: this.idSuffix ? key + encodeId(id) : key, id };
+      }
+    }
   }
+
+  /**
+   * The key of chunk c's i-th entry, for reads and searches: a chunk's last key is at hand in
+   * `lasts`, and `ownId`'s entry has `ownKey` (see the class comment).
+   */
+  keyIn(c: number, i: number, ownId?: string, ownKey?: string): string {
+    const chunk = this.chunks[c]!;
+    if (chunk.keys !== null) return chunk.keys[i]!;
+    if (i === chunk.ids.length - 1) return this.lasts[c]!;
+    const id = chunk.ids[i]!;
+    return id === ownId ? ownKey! : this.keyOf!(id);
+  }
+
+  /** The key of a chunk's i-th entry from the entry alone, while `lasts` is being updated. */
+  private storedKey(chunk: Chunk, i: number): string {
+    return chunk.keys !== null ? chunk.keys[i]! : this.keyOf!(chunk.ids[i]!);
+  }
+
+  /** Whether the entry (key, id) is below `bound`. */
+  private below(key: string, id: string, bound: string): boolean {
+    return this.idSuffix ? suffixedBelow(key, id, bound) : key < bound;
+  }
+
+  /**
+   * The first position whose entry is at or after the entry (key, id); the end when there is
+   * none. `ownId`: the entry being deleted, whose key is `key` whatever `keyOf` says now.
+   */
+  private find(key: string, id: string, ownId?: string): Position {
+    if (!this.idSuffix) return this.seekOwn(key, ownId);
+    const { lasts, lastIds } = this;
+    let lo = 0;
+    let hi = lasts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (!entryBefore(lasts[mid]!, lastIds[mid]!, key, id)) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo === lasts.length) return { chunk: lo, offset: 0 };
+    const chunk = this.chunks[lo]!;
+    let a = 0;
+    let b = chunk.ids.length - 1;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (!entryBefore(this.keyIn(lo, mid, ownId, key), chunk.ids[mid]!, key, id)) b = mid;
+      else a = mid + 1;
+    }
+    return { chunk: lo, offset: a };
+  }
+
+  /** `seek(key)` for an entry's own full key, which `ownId`'s entry holds whatever `keyOf` says now. */
+  private seekOwn(key: string, ownId: string | undefined): Position {
+    if (ownId === undefined || this.keyOf === null) return this.seek(key);
+    const lasts = this.lasts;
+    let lo = 0;
+    let hi = lasts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (lasts[mid]! >= key) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo === lasts.length) return { chunk: lo, offset: 0 };
+    const chunk = this.chunks[lo]!;
+    let a = 0;
+    let b = chunk.ids.length - 1;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (this.keyIn(lo, mid, ownId, key) >= key) b = mid;
+      else a = mid + 1;
+    }
+    return { chunk: lo, offset: a };
+  }
+}
+
+/** Whether the entry (key, id) precedes the entry (otherKey, otherId). */
+function entryBefore(key: string, id: string, otherKey: string, otherId: string): boolean {
+  return key < otherKey || (key === otherKey && id < otherId);
+}
+
+/**
+ * Whether the entry `key + encodeId(id)` is below `bound`, without building it. When `key` is
+ * not a proper prefix of `bound`, the first difference lies within `key` (or `bound` is a prefix
+ * of it) and decides alone; otherwise the id's suffix is compared with the rest of the bound.
+ */
+function suffixedBelow(key: string, id: string, bound: string): boolean {
+  if (key >= bound) return false;
+  if (bound.length > key.length && bound.startsWith(key)) return encodeId(id) < bound.slice(key.length);
+  return true;
 }
 
 /** Walks a range; the index must not change while a cursor is open. */
@@ -167,10 +321,12 @@ export class IndexCursor {
   private chunk: number;
   private offset: number;
   private remaining: number;
-  /** The key of the entry last returned by next(). */
-  key = '';
+  /** Where the entry last returned by next() is. */
+  private lastChunk = -1;
+  private lastOffset = 0;
 
   constructor(
+    private readonly index: SortedIndex,
     private readonly chunks: Chunk[],
     from: Position,
     to: Position,
@@ -189,20 +345,26 @@ export class IndexCursor {
     }
   }
 
+  /** The stored key of the entry last returned by next() (with `idSuffix`, without its id). */
+  get key(): string {
+    return this.lastChunk < 0 ? '' : this.index.keyIn(this.lastChunk, this.lastOffset);
+  }
+
   /** The next entry's id, or undefined at the end of the range. */
   next(): string | undefined {
     if (this.remaining === 0) return undefined;
     this.remaining -= 1;
     const chunk = this.chunks[this.chunk]!;
     const id = chunk.ids[this.offset]!;
-    this.key = chunk.keys[this.offset]!;
+    this.lastChunk = this.chunk;
+    this.lastOffset = this.offset;
     if (this.backward) {
       if (this.offset > 0) this.offset -= 1;
       else {
         this.chunk -= 1;
-        this.offset = this.chunk >= 0 ? this.chunks[this.chunk]!.keys.length - 1 : 0;
+        this.offset = this.chunk >= 0 ? this.chunks[this.chunk]!.ids.length - 1 : 0;
       }
-    } else if (this.offset < chunk.keys.length - 1) this.offset += 1;
+    } else if (this.offset < chunk.ids.length - 1) this.offset += 1;
     else {
       this.chunk += 1;
       this.offset = 0;
@@ -214,5 +376,5 @@ export class IndexCursor {
 function previous(chunks: Chunk[], position: Position): Position {
   if (position.offset > 0) return { chunk: position.chunk, offset: position.offset - 1 };
   const chunk = position.chunk - 1;
-  return { chunk, offset: chunk >= 0 ? chunks[chunk]!.keys.length - 1 : 0 };
+  return { chunk, offset: chunk >= 0 ? chunks[chunk]!.ids.length - 1 : 0 };
 }
