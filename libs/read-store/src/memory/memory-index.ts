@@ -79,7 +79,6 @@ export class MemoryIndex {
     return { text: parts.join(''), ordered };
   }
 
-
   /** Whether an update that changed these paths can have changed this index's key. */
   affectedBy(touched: readonly string[] | null): boolean {
     if (touched === null) return true;

@@ -165,24 +165,7 @@ export class SortedIndex {
 
   /** The first position whose entry is >= `bound`; the end position when there is none. */
   seek(bound: string): Position {
-    const { lasts, lastIds } = this;
-    let lo = 0;
-    let hi = lasts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (!this.below(lasts[mid]!, lastIds[mid]!, bound)) hi = mid;
-      else lo = mid + 1;
-    }
-    if (lo === lasts.length) return { chunk: lo, offset: 0 };
-    const chunk = this.chunks[lo]!;
-    let a = 0;
-    let b = chunk.ids.length - 1;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (!this.below(this.keyIn(lo, mid), chunk.ids[mid]!, bound)) b = mid;
-      else a = mid + 1;
-    }
-    return { chunk: lo, offset: a };
+    return this.search(bound);
   }
 
   /** How many entries precede a position: the planner's exact range sizes. */
@@ -255,7 +238,7 @@ export class SortedIndex {
    * none. `ownId`: the entry being deleted, whose key is `key` whatever `keyOf` says now.
    */
   private find(key: string, id: string, ownId?: string): Position {
-    if (!this.idSuffix) return this.seekOwn(key, ownId);
+    if (!this.idSuffix) return this.search(key, ownId, key);
     const { lasts, lastIds } = this;
     let lo = 0;
     let hi = lasts.length;
@@ -276,15 +259,14 @@ export class SortedIndex {
     return { chunk: lo, offset: a };
   }
 
-  /** `seek(key)` for an entry's own full key, which `ownId`'s entry holds whatever `keyOf` says now. */
-  private seekOwn(key: string, ownId: string | undefined): Position {
-    if (ownId === undefined || this.keyOf === null) return this.seek(key);
-    const lasts = this.lasts;
+  /** `seek(bound)`; `ownId`'s entry, if met, has the key `ownKey` (see `find`). */
+  private search(bound: string, ownId?: string, ownKey?: string): Position {
+    const { lasts, lastIds } = this;
     let lo = 0;
     let hi = lasts.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (lasts[mid]! >= key) hi = mid;
+      if (!this.below(lasts[mid]!, lastIds[mid]!, bound)) hi = mid;
       else lo = mid + 1;
     }
     if (lo === lasts.length) return { chunk: lo, offset: 0 };
@@ -293,7 +275,7 @@ export class SortedIndex {
     let b = chunk.ids.length - 1;
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (this.keyIn(lo, mid, ownId, key) >= key) b = mid;
+      if (!this.below(this.keyIn(lo, mid, ownId, ownKey), chunk.ids[mid]!, bound)) b = mid;
       else a = mid + 1;
     }
     return { chunk: lo, offset: a };
