@@ -13,8 +13,9 @@ import type { Scenario } from './scenario';
 
 const APPEND = 'mutation($input: AppendRunEventsInput!) { appendRunEvents(input: $input) { lastSequence } }';
 
-async function liveServer(): Promise<{ server: ServerProcess; http: GraphQLClient; ws: Client }> {
-  const server = await ServerProcess.start({ dataDir: cleanup.tempDir('live'), keys: [ADMIN_KEY_FOR_LIVE] });
+/** A server on a fresh DATA_DIR; `name` names its CPU profile when the bench takes them. */
+async function liveServer(ctx: BenchContext, name: string): Promise<{ server: ServerProcess; http: GraphQLClient; ws: Client }> {
+  const server = await ServerProcess.start({ dataDir: cleanup.tempDir('live'), keys: [ADMIN_KEY_FOR_LIVE], nodeArgs: ctx.childArgs(name) });
   const http = new GraphQLClient(server.port, ADMIN_KEY_FOR_LIVE.key);
   const ws = createClient({
     url: `ws://127.0.0.1:${server.port}/graphql`,
@@ -39,7 +40,7 @@ export const subscriberLatencyScenario: Scenario = {
   id: '6',
   title: 'append to subscriber latency',
   async run(ctx: BenchContext) {
-    const { server, http, ws } = await liveServer();
+    const { server, http, ws } = await liveServer(ctx, 'api-live');
     try {
       const sessionId = await startSession(http, 'RUNTIME');
       const sentAt = new Map<string, number>();
@@ -119,7 +120,7 @@ export const timelineCatchUpScenario: Scenario = {
   id: '7',
   title: 'timeline catch-up',
   async run(ctx: BenchContext) {
-    const { server, http, ws } = await liveServer();
+    const { server, http, ws } = await liveServer(ctx, 'api-catch-up');
     try {
       const sessionId = await startSession(http, 'CHAT');
       const total = ctx.options.scale === 'full' ? 100_000 : 20_000;
