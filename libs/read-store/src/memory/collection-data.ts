@@ -529,7 +529,6 @@ function sortCoverage(
   return { order: sign > 0 ? 'forward' : 'backward', mergeFrom: ranges > 1 ? start : -1 };
 }
 
-/** Compares two encoded keys from the given offsets on (the merged components). */
 /** Two merge heads in entry order: their keys from the first sorted component, then their ids. */
 function compareHeads(a: { id: string; key: string; offset: number }, b: { id: string; key: string; offset: number }): number {
   const byKey = compareFrom(a.key, a.offset, b.key, b.offset);
@@ -537,6 +536,7 @@ function compareHeads(a: { id: string; key: string; offset: number }, b: { id: s
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Compares two encoded keys from the given offsets on (the merged components). */
 function compareFrom(a: string, aOffset: number, b: string, bOffset: number): number {
   const n = Math.min(a.length - aOffset, b.length - bOffset);
   for (let i = 0; i < n; i++) {

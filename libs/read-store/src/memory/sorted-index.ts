@@ -46,8 +46,6 @@ export class SortedIndex {
   private chunks: Chunk[] = [];
   /** Each chunk's last key, in one array: the first level of every search touches only these. */
   private lasts: string[] = [];
-  /** Each chunk's last id, beside `lasts`. */
-  private lastIds: string[] = [];
   private count = 0;
   /**
    * How many entries precede each chunk, built by the first rank after a write and dropped by
@@ -86,12 +84,10 @@ export class SortedIndex {
     const half = CHUNK_MAX / 2;
     this.chunks = [];
     this.lasts = [];
-    this.lastIds = [];
     for (let i = 0; i < keys.length; i += half) {
       const end = Math.min(i + half, keys.length);
       this.chunks.push({ keys: this.keyOf ? null : keys.slice(i, end), ids: ids.slice(i, end) });
       this.lasts.push(keys[end - 1]!);
-      this.lastIds.push(ids[end - 1]!);
     }
     this.count = keys.length;
     this.starts = null;
@@ -109,7 +105,6 @@ export class SortedIndex {
     if (this.chunks.length === 0) {
       this.chunks.push({ keys: this.keyOf ? null : [key], ids: [id] });
       this.lasts.push(key);
-      this.lastIds.push(id);
       this.count = 1;
       this.starts = null;
       return;
@@ -124,17 +119,13 @@ export class SortedIndex {
     chunk.ids.splice(offset, 0, id);
     this.count += 1;
     this.starts = null;
-    if (offset === chunk.ids.length - 1) {
-      this.lasts[c] = key;
-      this.lastIds[c] = id;
-    }
+    if (offset === chunk.ids.length - 1) this.lasts[c] = key;
     if (chunk.ids.length > CHUNK_MAX) {
       const half = CHUNK_MAX / 2;
       const upper: Chunk = { keys: chunk.keys?.splice(half) ?? null, ids: chunk.ids.splice(half) };
       this.chunks.splice(c + 1, 0, upper);
       const lower = half - 1;
       this.lasts.splice(c, 1, chunk.ids[lower] === id ? key : this.storedKey(chunk, lower), this.lasts[c]!);
-      this.lastIds.splice(c, 1, chunk.ids[half - 1]!, upper.ids[upper.ids.length - 1]!);
     }
   }
 
@@ -146,8 +137,8 @@ export class SortedIndex {
     if ((this.idSuffix || this.keyOf) && id === undefined) throw new Error('this index deletes an entry by key and id');
     const { chunk: c, offset } = this.find(key, id ?? '', id);
     const chunk = this.chunks[c];
-    if (chunk === undefined) return false;
-    if (id !== undefined ? chunk.ids[offset] !== id || (chunk.keys !== null && chunk.keys[offset] !== key) : chunk.keys![offset] !== key) return false;
+    // Without an id the keys are stored (checked above), and the key alone names the entry.
+    if (chunk === undefined || (id !== undefined && chunk.ids[offset] !== id) || (chunk.keys !== null && chunk.keys[offset] !== key)) return false;
     chunk.keys?.splice(offset, 1);
     chunk.ids.splice(offset, 1);
     this.count -= 1;
@@ -155,17 +146,13 @@ export class SortedIndex {
     if (chunk.ids.length === 0) {
       this.chunks.splice(c, 1);
       this.lasts.splice(c, 1);
-      this.lastIds.splice(c, 1);
-    } else if (offset === chunk.ids.length) {
-      this.lasts[c] = this.storedKey(chunk, offset - 1);
-      this.lastIds[c] = chunk.ids[offset - 1]!;
-    }
+    } else if (offset === chunk.ids.length) this.lasts[c] = this.storedKey(chunk, offset - 1);
     return true;
   }
 
   /** The first position whose entry is >= `bound`; the end position when there is none. */
   seek(bound: string): Position {
-    return this.search(bound);
+    return this.lowerBound((key, id) => this.below(key, id, bound));
   }
 
   /** How many entries precede a position: the planner's exact range sizes. */
@@ -238,44 +225,32 @@ export class SortedIndex {
    * none. `ownId`: the entry being deleted, whose key is `key` whatever `keyOf` says now.
    */
   private find(key: string, id: string, ownId?: string): Position {
-    if (!this.idSuffix) return this.search(key, ownId, key);
-    const { lasts, lastIds } = this;
-    let lo = 0;
-    let hi = lasts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (!entryBefore(lasts[mid]!, lastIds[mid]!, key, id)) hi = mid;
-      else lo = mid + 1;
-    }
-    if (lo === lasts.length) return { chunk: lo, offset: 0 };
-    const chunk = this.chunks[lo]!;
-    let a = 0;
-    let b = chunk.ids.length - 1;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (!entryBefore(this.keyIn(lo, mid, ownId, key), chunk.ids[mid]!, key, id)) b = mid;
-      else a = mid + 1;
-    }
-    return { chunk: lo, offset: a };
+    if (this.idSuffix) return this.lowerBound((k, i) => entryBefore(k, i, key, id), ownId, key);
+    return this.lowerBound((k) => k < key, ownId, key);
   }
 
-  /** `seek(bound)`; `ownId`'s entry, if met, has the key `ownKey` (see `find`). */
-  private search(bound: string, ownId?: string, ownKey?: string): Position {
-    const { lasts, lastIds } = this;
+  /**
+   * The first position whose entry is not `before` (entries ascend, so `before` holds for a
+   * prefix of them): a search over the chunks' last entries, then inside one chunk. `ownId`'s
+   * entry, if met, has the key `ownKey` (see `find`).
+   */
+  private lowerBound(before: (key: string, id: string) => boolean, ownId?: string, ownKey?: string): Position {
+    const { chunks, lasts } = this;
     let lo = 0;
     let hi = lasts.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (!this.below(lasts[mid]!, lastIds[mid]!, bound)) hi = mid;
+      const ids = chunks[mid]!.ids;
+      if (!before(lasts[mid]!, ids[ids.length - 1]!)) hi = mid;
       else lo = mid + 1;
     }
     if (lo === lasts.length) return { chunk: lo, offset: 0 };
-    const chunk = this.chunks[lo]!;
+    const ids = chunks[lo]!.ids;
     let a = 0;
-    let b = chunk.ids.length - 1;
+    let b = ids.length - 1;
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (!this.below(this.keyIn(lo, mid, ownId, ownKey), chunk.ids[mid]!, bound)) b = mid;
+      if (!before(this.keyIn(lo, mid, ownId, ownKey), ids[mid]!)) b = mid;
       else a = mid + 1;
     }
     return { chunk: lo, offset: a };
