@@ -34,6 +34,8 @@ const SNAPSHOT_FORMAT = 'agent-ledger.read-store.snapshot';
  * A collection header with `orderLines` is followed, after its documents, by its indexes' key
  * orders; without it (files written before), the indexes are built by sorting. A reader older
  * than `orderLines` meets a line of numbers where it expects a header and rebuilds instead.
+ * Documents may also come many to a line, as a JSON array (see `writeSnapshot`); a reader older
+ * than that takes the array for a document without an _id, calls the file damaged and rebuilds.
  */
 const SNAPSHOT_VERSION = 1;
 
@@ -177,17 +179,42 @@ export class MemoryReadStore implements ReadStore {
       bytes += length;
       await handle.write(encoded);
     };
-    const add = async (value: unknown): Promise<void> => {
-      chunk += `${JSON.stringify(value)}\n`;
+    const addLine = async (text: string): Promise<void> => {
+      chunk += `${text}\n`;
       lines += 1;
       if (chunk.length >= SNAPSHOT_CHUNK_CHARS) await flush();
+    };
+    const add = (value: unknown): Promise<void> => addLine(JSON.stringify(value));
+    // Documents go many to a line, as one JSON array of about a chunk: a load then parses a few
+    // large strings (allocated outside the young generation) instead of one small string per
+    // document, each garbage as soon as it is parsed. A document the codec changed (a Date, a
+    // $-named field...) keeps a line of its own, so a batch line never needs decoding.
+    let batch: string[] = [];
+    let batchChars = 0;
+    const flushBatch = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const text = `[${batch.join(',')}]`;
+      batch = [];
+      batchChars = 0;
+      await addLine(text);
     };
     try {
       await add({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION });
       for (const { name, indexes, docs, orders } of captured) {
         const orderLines = Math.ceil(docs.length / ORDER_LINE_POSITIONS);
         await add({ collection: name, indexes, documents: docs.length, orderLines });
-        for (const doc of docs) await add(encodeValue(doc));
+        for (const doc of docs) {
+          const text = JSON.stringify(encodeValue(doc));
+          if (text.includes('"$')) {
+            await flushBatch();
+            await addLine(text);
+            continue;
+          }
+          batch.push(text);
+          batchChars += text.length + 1;
+          if (batchChars >= SNAPSHOT_CHUNK_CHARS) await flushBatch();
+        }
+        await flushBatch();
         if (orderLines === 0) continue;
         // Each index's key order as positions in the lines above: a load then builds it without a sort.
         const position = new Map<string, number>();
@@ -267,6 +294,12 @@ export class MemoryReadStore implements ReadStore {
         data.createIndexes(value.indexes as IndexSpec[]);
         const orderLines = typeof value.orderLines === 'number' ? value.orderLines : 0;
         current = { data, expected: value.documents, docs: [], orderLines, orderParts: [] };
+        return;
+      }
+      if (Array.isArray(value)) {
+        // A line of documents the codec left as they were (see writeSnapshot).
+        if (current.docs.length + value.length > current.expected) throw new ReadStoreError(`snapshot ${path} has more documents in ${current.data.name} than its header says`);
+        for (const document of value) current.docs.push(checkedDocument(document, false));
         return;
       }
       // Only Dates, non-finite numbers, regular expressions and $-named fields are encoded, each as a "$" key.

@@ -86,7 +86,11 @@ function fromCodes(codes: number[]): string {
  * and an index holding one is not used by the planner.
  */
 export function isOrderedKeyValue(value: unknown): boolean {
-  switch (rankOf(value)) {
+  return orderedRank(rankOf(value));
+}
+
+function orderedRank(rank: Rank): boolean {
+  switch (rank) {
     case Rank.Null:
     case Rank.Number:
     case Rank.String:
@@ -121,6 +125,56 @@ function opaqueText(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/**
+ * The rank of a value whose ascending encoding `compareComponents` can order without building it,
+ * else -1 (bigints and symbols share a rank with numbers and strings but are encoded as text).
+ */
+function plainRank(value: unknown): number {
+  switch (typeof value) {
+    case 'undefined':
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return rankOf(value);
+    case 'object':
+      return value === null || value instanceof Date ? rankOf(value) : -1;
+    default:
+      return -1;
+  }
+}
+
+/** As `encodeNumber`'s bytes order them: NaN below every number, -0 equal to 0. */
+function compareNumbers(a: number, b: number): number {
+  if (a !== a) return b !== b ? 0 : -1;
+  if (b !== b) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The order of two key components as their encodings in `direction` order them (-1, 0 or 1),
+ * without building the encodings for null/missing, numbers, strings, booleans and Dates: the
+ * rank, then numbers and Dates numerically, strings by UTF-16 code unit (which `encodeString`
+ * keeps), false before true. Other values are compared by their encodings. A descending
+ * encoding is the ascending one complemented, so it orders the other way.
+ */
+export function compareComponents(a: unknown, b: unknown, direction: 1 | -1): number {
+  const rank = plainRank(a);
+  const other = plainRank(b);
+  let order: number;
+  if (rank === -1 || other === -1) {
+    const x = encodeComponent(a, direction);
+    const y = encodeComponent(b, direction);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (rank !== other) order = rank < other ? -1 : 1;
+  else if (rank === Rank.Number) order = compareNumbers(a as number, b as number);
+  else if (rank === Rank.String) order = (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+  else if (rank === Rank.Boolean) order = a === b ? 0 : a ? 1 : -1;
+  else if (rank === Rank.Date) order = compareNumbers((a as Date).getTime(), (b as Date).getTime());
+  else order = 0;
+  return direction === 1 ? order : -order;
 }
 
 /** The descending form: every byte complemented, which reverses the order and stays prefix-free. */

@@ -3,7 +3,7 @@ import { seededRandom } from '@ledger/domain';
 import { ReadStoreError } from '../errors';
 import type { Document } from '../read-store.port';
 import { compileMatcher, hasFastPath } from './matcher';
-import { AFTER_PREFIX, boundString, encodeComponent, encodeId } from './key-encoding';
+import { AFTER_PREFIX, boundString, compareComponents, encodeComponent, encodeId } from './key-encoding';
 import { SortedIndex } from './sorted-index';
 import { applyUpdate, upsertSeed } from './update';
 import { Rank, TypeBoundary, compareValues, sameValue, sortValue } from './values';
@@ -58,6 +58,20 @@ describe('key encoding', () => {
       const eb = encodeComponent(b[0], directions[0]!) + encodeComponent(b[1], directions[1]!) + encodeId(idb);
       const actual = ea < eb ? -1 : ea > eb ? 1 : 0;
       if (actual !== Math.sign(expected)) disagreements.push({ a, b, directions, ida, idb, actual, expected });
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('compares components as values in the order of their encodings, documents and arrays included', () => {
+    const other = (): unknown => pick([() => ({ a: pick([1, 'x']) }), () => [pick([1, 2])], () => [], () => 10n, () => sample()])();
+    const disagreements: unknown[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const direction = pick([1, -1] as const);
+      const [a, b] = i % 3 === 0 ? [other(), other()] : [sample(), sample()];
+      const [ea, eb] = [encodeComponent(a, direction), encodeComponent(b, direction)];
+      const expected = ea < eb ? -1 : ea > eb ? 1 : 0;
+      const actual = Math.sign(compareComponents(a, b, direction));
+      if (actual !== expected) disagreements.push({ a, b, direction, actual, expected });
     }
     expect(disagreements).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import type { IndexSpec } from '../read-store.port';
-import { encodeComponent, isOrderedKeyValue } from './key-encoding';
+import { compareComponents, encodeComponent, isOrderedKeyValue } from './key-encoding';
 import { SortedIndex } from './sorted-index';
 import { THROUGH_ARRAY, getPath, overlaps, resolveForSort, splitPath } from './values';
 
@@ -66,12 +66,17 @@ export class MemoryIndex {
     return this.unordered.size === 0;
   }
 
+  /** The value a document holds for one component of the key (through arrays as a sort sees it). */
+  private componentOf(doc: Record<string, unknown>, field: IndexField): unknown {
+    const value = getPath(doc, field.parts);
+    return value === THROUGH_ARRAY ? resolveForSort(doc, field.parts) : value;
+  }
+
   private keyOf(doc: Record<string, unknown>): Key {
     const parts: string[] = [];
     let ordered = true;
     for (const field of this.fields) {
-      let value = getPath(doc, field.parts);
-      if (value === THROUGH_ARRAY) value = resolveForSort(doc, field.parts);
+      const value = this.componentOf(doc, field);
       if (!isOrderedKeyValue(value)) ordered = false;
       parts.push(encodeComponent(value, field.direction));
     }
@@ -161,25 +166,44 @@ export class MemoryIndex {
     const keys = new Array<string>(order.length);
     const ids = new Array<string>(order.length);
     const unordered: string[] = [];
-    let previous = '';
+    // The components of this entry and the previous one, compared as values: the same order as
+    // their encodings (see compareComponents) without building a key string per entry.
+    let values: unknown[] = new Array<unknown>(this.fields.length);
+    let previous: unknown[] = new Array<unknown>(this.fields.length);
     let previousId = '';
     for (let k = 0; k < order.length; k++) {
       const doc = docs[order[k]!];
       if (doc === undefined) return false;
       const id = doc._id as string;
-      const key = this.keyOf(doc);
+      let ordered = true;
+      for (let f = 0; f < this.fields.length; f++) {
+        const value = this.componentOf(doc, this.fields[f]!);
+        if (!isOrderedKeyValue(value)) ordered = false;
+        values[f] = value;
+      }
       // Strictly ascending entries: the key, then (equal keys of a suffixed index) the _id.
-      if (k > 0 && !(key.text > previous || (key.text === previous && this.entries.idSuffix && id > previousId))) return false;
-      if (!key.ordered) unordered.push(id);
-      if (this.entries.keepsKey(k, order.length)) keys[k] = key.text;
+      if (k > 0) {
+        const step = this.compareTuples(previous, values);
+        if (!(step < 0 || (step === 0 && this.entries.idSuffix && id > previousId))) return false;
+      }
+      if (!ordered) unordered.push(id);
+      if (this.entries.keepsKey(k, order.length)) keys[k] = this.keyOf(doc).text;
       ids[k] = id;
-      previous = key.text;
+      [previous, values] = [values, previous];
       previousId = id;
     }
     this.unordered.clear();
     for (const id of unordered) this.unordered.add(id);
     this.entries.loadSorted(keys, ids);
     return true;
+  }
+
+  private compareTuples(a: readonly unknown[], b: readonly unknown[]): number {
+    for (let f = 0; f < this.fields.length; f++) {
+      const order = compareComponents(a[f], b[f], this.fields[f]!.direction);
+      if (order !== 0) return order;
+    }
+    return 0;
   }
 
   /** Whether two documents share a key, when building a unique index over existing documents. */
