@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Identity formats. Hashing is deterministic, so deriving an id is pure: the same organization
@@ -38,7 +38,7 @@ export function sessionIdFromStream(streamId: string): string {
 }
 
 function hex32(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 32);
 }
 
 export function sessionIdFromSource(organizationId: string, sourceType: string, sourceId: string): string {
@@ -51,7 +51,7 @@ export function sessionIdFromIdempotencyKey(organizationId: string, key: string)
 
 /** Name-based UUID (RFC 4122 version 5 layout over SHA-256 truncated, as EventStoreDB needs UUID ids). */
 export function deterministicUuid(...parts: string[]): string {
-  const bytes = createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16);
+  const bytes = hash('sha256', parts.join('\u0000'), 'buffer').subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const h = bytes.toString('hex');

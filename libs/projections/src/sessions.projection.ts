@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   ActivityWindows,
   activeUntil,
   decodeSessionEvent,
-  evolve,
+  evolveView,
   idleDeadline,
   SessionView,
 } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
-import type { Document } from '@ledger/read-store';
+import type { Document, ReadCollection } from '@ledger/read-store';
 import { canonicalJson } from './canonical-json';
 import { CollectionSpec, Projection, ProjectionContext } from './projection';
 
@@ -35,13 +35,26 @@ export type SessionDocument = SessionView &
  * MongoDB and in mingo, and an ordinary multikey equality.
  */
 export function metadataEntry(key: string, value: unknown): string {
-  return createHash('sha256').update(`${key}\u0000${canonicalJson(value)}`).digest('base64url').slice(0, 24);
+  return hash('sha256', `${key}\u0000${canonicalJson(value)}`, 'base64url').slice(0, 24);
 }
 
 export function toSessionDocument(view: SessionView, windows: ActivityWindows): SessionDocument {
-  const searchText = [view.title, view.preview, view.source?.reference].filter((part): part is string => !!part).join('\n').toLowerCase();
-  const metadataEntries = Object.entries(view.metadata ?? {}).map(([key, value]) => metadataEntry(key, value));
-  return { ...view, _id: view.id, activeUntil: activeUntil(view, windows), idleDeadline: idleDeadline(view), searchText, metadataEntries };
+  return {
+    ...view,
+    _id: view.id,
+    activeUntil: activeUntil(view, windows),
+    idleDeadline: idleDeadline(view),
+    searchText: searchTextOf(view),
+    metadataEntries: metadataEntriesOf(view),
+  };
+}
+
+function searchTextOf(view: SessionView): string {
+  return [view.title, view.preview, view.source?.reference].filter((part): part is string => !!part).join('\n').toLowerCase();
+}
+
+function metadataEntriesOf(view: SessionView): string[] {
+  return Object.entries(view.metadata ?? {}).map(([key, value]) => metadataEntry(key, value));
 }
 
 function viewOf(document: SessionDocument): SessionView {
@@ -78,7 +91,12 @@ export class SessionsProjection implements Projection {
     return this.applyBatch([event], context);
   }
 
-  /** Each session's events in the batch are folded from one read into one guarded write. */
+  /**
+   * Each session's events in the batch are folded from one read into one guarded write. A stored
+   * session gets `$set` of the fields the fold changed (most events move a few counters), guarded
+   * by the sequence it was read at; if another write moved it meanwhile, the whole document is
+   * written under the usual `$lt` guard instead.
+   */
   async applyBatch(events: RecordedEvent[], context: ProjectionContext): Promise<void> {
     const sessions = context.collection<SessionDocument>(SESSIONS);
     const byStream = new Map<string, RecordedEvent[]>();
@@ -90,18 +108,40 @@ export class SessionsProjection implements Projection {
     for (const [streamId, group] of byStream) {
       const sessionId = streamId.slice('session-'.length);
       const current = await sessions.findOne({ _id: sessionId });
-      let view: SessionView | null = current ? viewOf(current) : null;
-      const applied = view?.sequence ?? -1;
-      for (const event of group) {
-        if (event.revision <= (view?.sequence ?? -1)) continue;
-        const domainEvent = decodeSessionEvent(event);
-        if (!view && domainEvent.type !== 'SessionStarted') continue;
-        view = evolve({ view, runs: new Map() }, domainEvent, event.revision).view;
-      }
+      const before = current ? viewOf(current) : null;
+      const applied = before?.sequence ?? -1;
+      const fresh = group.filter((event) => event.revision > applied).map((event) => ({ event: decodeSessionEvent(event), revision: event.revision }));
+      const view = evolveView(before, fresh);
       if (!view || view.sequence === applied) continue;
+      if (await this.writeChanged(sessions, current, view)) {
+        context.changed(SESSIONS, view.organizationId, view.id);
+        continue;
+      }
       const { _id, ...fields } = toSessionDocument(view, this.windows);
       const result = await sessions.updateOne({ _id, sequence: { $lt: view.sequence } }, { $set: fields }, { upsert: true });
       if (result.matchedCount + result.upsertedCount > 0) context.changed(SESSIONS, view.organizationId, view.id);
     }
+  }
+
+  /**
+   * `$set` of what differs between the stored document and the folded view, in the document's
+   * field order, if the stored one is still at the sequence it was read at. The view's unchanged
+   * fields are the stored document's own values (the fold copies references), so identity tells
+   * what changed; the derived fields are recomputed only when what they derive from changed.
+   */
+  private async writeChanged(sessions: ReadCollection<SessionDocument>, current: SessionDocument | null, view: SessionView): Promise<boolean> {
+    if (!current) return false;
+    const next: Omit<SessionDocument, '_id'> = {
+      ...view,
+      activeUntil: activeUntil(view, this.windows),
+      idleDeadline: idleDeadline(view),
+      searchText: view.title === current.title && view.preview === current.preview && view.source === current.source ? current.searchText : searchTextOf(view),
+      metadataEntries: view.metadata === current.metadata ? current.metadataEntries : metadataEntriesOf(view),
+    };
+    const set: Record<string, unknown> = {};
+    const stored = current as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(next)) if (value !== stored[key]) set[key] = value;
+    const result = await sessions.updateOne({ _id: current._id, sequence: current.sequence }, { $set: set });
+    return result.matchedCount > 0;
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { decodeSessionEvent, ModelUsageData, Principal, SessionEvent, TokenUsage, usageOfRecorded } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
@@ -58,7 +58,7 @@ export function hourStart(iso: string): string {
 }
 
 function bucketId(parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 32);
 }
 
 export class UsageProjection implements Projection {

@@ -82,53 +82,91 @@ function later(a: string, b: string): string {
 
 /** Applies one recorded event. Deterministic: no clock, no randomness, no I/O. */
 export function evolve(state: SessionState, event: SessionEvent, revision: number): SessionState {
-  if (event.type === 'SessionStarted') {
-    const d = event.data;
-    return {
-      runs: state.runs,
-      view: {
-        id: d.sessionId,
-        organizationId: d.organizationId,
-        kind: d.kind,
-        status: d.status,
-        accountId: d.accountId,
-        title: d.title,
-        tags: d.tags,
-        owner: d.owner,
-        source: d.source,
-        initiative: d.initiative,
-        flowId: d.flowId,
-        model: d.model,
-        parentSessionId: d.parentSessionId,
-        subagent: d.subagent,
-        environment: d.environment,
-        totalSteps: d.totalSteps,
-        idleTimeoutSeconds: d.idleTimeoutSeconds,
-        metadata: d.metadata,
-        stepIndex: 0,
-        stepTotal: null,
-        runCount: 0,
-        messageCount: 0,
-        commandCount: 0,
-        preview: null,
-        outputPreview: null,
-        lastError: null,
-        usage: { ...ZERO_USAGE },
-        createdAt: event.at,
-        lastActivityAt: event.at,
-        lastMessageAt: null,
-        endedAt: null,
-        endedBy: null,
-        endReason: null,
-        sequence: revision,
-      },
-    };
-  }
+  if (event.type === 'SessionStarted') return { runs: state.runs, view: startedView(event, revision) };
   const previous = state.view;
   if (!previous) return state;
-  const view: SessionView = { ...previous, sequence: revision, lastActivityAt: later(previous.lastActivityAt, event.at) };
-  const runs = state.runs;
+  const view: SessionView = { ...previous };
+  step(view, state.runs, event, revision);
+  return { view, runs: state.runs };
+}
 
+/**
+ * The state after `events` (in revision order), as `evolve` one by one gives it, with one copy of
+ * the view however many events there are (the run table is updated in place, as `evolve` does).
+ */
+export function evolveAll(state: SessionState, events: Iterable<{ event: SessionEvent; revision: number }>): SessionState {
+  const view = foldView(state.view, state.runs, events);
+  return view === state.view ? state : { view, runs: state.runs };
+}
+
+/**
+ * The view after `events`, as `evolve` one by one gives it, with one copy of the view: a
+ * projection folds a batch of one session this way. `view` itself is not changed.
+ */
+export function evolveView(view: SessionView | null, events: Iterable<{ event: SessionEvent; revision: number }>): SessionView | null {
+  return foldView(view, new Map(), events);
+}
+
+function foldView(view: SessionView | null, runs: Map<string, RunState>, events: Iterable<{ event: SessionEvent; revision: number }>): SessionView | null {
+  let current = view;
+  let owned = false;
+  for (const { event, revision } of events) {
+    if (event.type === 'SessionStarted') {
+      current = startedView(event, revision);
+      owned = true;
+    } else if (current) {
+      if (!owned) current = { ...current };
+      owned = true;
+      step(current, runs, event, revision);
+    }
+  }
+  return current;
+}
+
+function startedView(event: Extract<SessionEvent, { type: 'SessionStarted' }>, revision: number): SessionView {
+  const d = event.data;
+  return {
+    id: d.sessionId,
+    organizationId: d.organizationId,
+    kind: d.kind,
+    status: d.status,
+    accountId: d.accountId,
+    title: d.title,
+    tags: d.tags,
+    owner: d.owner,
+    source: d.source,
+    initiative: d.initiative,
+    flowId: d.flowId,
+    model: d.model,
+    parentSessionId: d.parentSessionId,
+    subagent: d.subagent,
+    environment: d.environment,
+    totalSteps: d.totalSteps,
+    idleTimeoutSeconds: d.idleTimeoutSeconds,
+    metadata: d.metadata,
+    stepIndex: 0,
+    stepTotal: null,
+    runCount: 0,
+    messageCount: 0,
+    commandCount: 0,
+    preview: null,
+    outputPreview: null,
+    lastError: null,
+    usage: { ...ZERO_USAGE },
+    createdAt: event.at,
+    lastActivityAt: event.at,
+    lastMessageAt: null,
+    endedAt: null,
+    endedBy: null,
+    endReason: null,
+    sequence: revision,
+  };
+}
+
+/** One event after the start, applied to a view the caller owns (a copy made for the fold). */
+function step(view: SessionView, runs: Map<string, RunState>, event: Exclude<SessionEvent, { type: 'SessionStarted' }>, revision: number): void {
+  view.sequence = revision;
+  view.lastActivityAt = later(view.lastActivityAt, event.at);
   switch (event.type) {
     case 'SessionUpdated': {
       const d = event.data;
@@ -221,7 +259,6 @@ export function evolve(state: SessionState, event: SessionEvent, revision: numbe
       return _never;
     }
   }
-  return { view, runs };
 }
 
 // ---------------------------------------------------------------- decide
@@ -495,9 +532,7 @@ export function decide(command: SessionCommand, state: SessionState): SessionEve
 }
 
 export function fold(events: Iterable<{ event: SessionEvent; revision: number }>, state = initialState()): SessionState {
-  let current = state;
-  for (const { event, revision } of events) current = evolve(current, event, revision);
-  return current;
+  return evolveAll(state, events);
 }
 
 /**
@@ -527,6 +562,7 @@ export function withoutStoredEvents(
 export const sessionDecider = {
   initialState,
   evolve,
+  evolveAll,
   decide,
   decode: decodeSessionEvent,
   deduplicate: withoutStoredEvents,

@@ -1,6 +1,6 @@
 import { Actor } from '../principal';
 import { LedgerError } from '../errors';
-import { decide, evolve, fold, initialState, SessionState, SessionView } from './session.decider';
+import { decide, evolve, evolveAll, evolveView, fold, initialState, SessionState, SessionView } from './session.decider';
 import type { SessionCommand, StartSession } from './session.commands';
 import type { SessionEvent } from './session.events';
 import { activeUntil, DEFAULT_WINDOWS, FOREVER, progressOf } from './session.views';
@@ -358,5 +358,52 @@ describe('Active', () => {
     expect(activeUntil(view(chat), windows)).toBe('2026-11-01T10:31:00.000Z');
     expect(activeUntil(view(given(start({ kind: 'CHAT' }))), windows)).toBeNull();
     expect(activeUntil(view(given(start({ kind: 'RUNTIME', idleTimeoutSeconds: 60 }))), windows)).toBe('2026-11-01T10:01:00.000Z');
+  });
+});
+
+describe('evolveAll and evolveView: a batch folded at once', () => {
+  it('give what evolve one by one gives, from any point of the history, and leave their input as it was', () => {
+    const history: { event: SessionEvent; revision: number }[] = [];
+    let state = initialState();
+    const commands: SessionCommand[] = [
+      start({ kind: 'CHAT' }),
+      startRun(),
+      runEvents([
+        { type: 'MESSAGE', data: { role: 'user', text: 'deploy the fix' } },
+        { type: 'COMMAND', data: { command: 'make deploy' } },
+        { type: 'MODEL_USAGE', data: { model: 'm', inputTokens: 10, outputTokens: 5 } },
+        { type: 'STEP', data: { index: 1, total: 3 } },
+        { type: 'CHECKPOINT', data: { name: 'ship?' } },
+      ]),
+      { type: 'ResolveCheckpoint', sessionId: SID, actor: operator, at: T2, eventId: 'e-res', runId: 'r1', decision: 'APPROVE' },
+      runEvents([{ type: 'MESSAGE', data: { role: 'assistant', text: 'shipped' }, id: 'ev-late', at: T2 }]),
+      { type: 'FinishRun', sessionId: SID, actor: ingest, at: T2, eventId: 'e-fin', runId: 'r1', status: 'COMPLETED' },
+    ];
+    for (const command of commands) {
+      for (const event of decide(command, state)) {
+        history.push({ event, revision: history.length });
+        state = evolve(state, event, history.length - 1);
+      }
+    }
+    expect(history.length).toBeGreaterThan(8);
+    for (let cut = 0; cut <= history.length; cut++) {
+      let before = initialState();
+      for (const { event, revision } of history.slice(0, cut)) before = evolve(before, event, revision);
+      const viewBefore = structuredClone(before.view);
+      const runsBefore = new Map(before.runs);
+      const oneByOne = history.slice(cut).reduce((s, { event, revision }) => evolve({ view: s.view, runs: new Map(s.runs) }, event, revision), {
+        view: before.view,
+        runs: new Map(before.runs),
+      });
+      expect(evolveView(before.view, history.slice(cut))).toEqual(oneByOne.view);
+      expect(before.view).toEqual(viewBefore);
+      expect(before.runs).toEqual(runsBefore);
+      const all = evolveAll({ view: before.view, runs: new Map(before.runs) }, history.slice(cut));
+      expect(all.view).toEqual(oneByOne.view);
+      expect(all.runs).toEqual(oneByOne.runs);
+      expect(before.view).toEqual(viewBefore);
+    }
+    expect(fold(history).view).toEqual(state.view);
+    expect(view(state)).toMatchObject({ status: 'RUNNING', messageCount: 2, commandCount: 1, preview: 'deploy the fix', outputPreview: 'shipped' });
   });
 });

@@ -9,6 +9,8 @@ import type { EventStore, EventToAppend, ExpectedRevision, Position, RecordedEve
 export interface Decider<Command, Event extends { id: string }, State> {
   initialState(): State;
   evolve(state: State, event: Event, revision: number): State;
+  /** Optional: the same as `evolve` over each event in turn, done at once (e.g. one copy of the state for a batch). */
+  evolveAll?(state: State, events: readonly { event: Event; revision: number }[]): State;
   decide(command: Command, state: State): Event[];
   decode(recorded: RecordedEvent): Event;
   deduplicate?(command: Command, stored: ReadonlyMap<string, number>): { command: Command | null; storedRevisions: number[] };
@@ -72,11 +74,12 @@ export class FoldedStreams<Command, Event extends { id: string }, State> {
   }
 
   catchUp(stream: FoldedStream<State>, recorded: readonly RecordedEvent[]): FoldedStream<State> {
-    for (const event of recorded) {
-      stream.state = this.decider.evolve(stream.state, this.decider.decode(event), event.revision);
-      stream.eventIds.set(event.id, event.revision);
-      stream.revision = event.revision;
-      stream.lastPosition = event.position;
+    stream.state = this.evolve(stream.state, recorded.map((event) => ({ event: this.decider.decode(event), revision: event.revision })));
+    for (const event of recorded) stream.eventIds.set(event.id, event.revision);
+    const last = recorded[recorded.length - 1];
+    if (last) {
+      stream.revision = last.revision;
+      stream.lastPosition = last.position;
     }
     this.remember(stream);
     return stream;
@@ -92,13 +95,19 @@ export class FoldedStreams<Command, Event extends { id: string }, State> {
   /** Folds events just appended, the last one at `lastRevision`. */
   fold(stream: FoldedStream<State>, events: readonly Event[], lastRevision: number, position: Position | null): void {
     const firstRevision = lastRevision - events.length + 1;
-    events.forEach((event, index) => {
-      stream.state = this.decider.evolve(stream.state, event, firstRevision + index);
-      stream.eventIds.set(event.id, firstRevision + index);
-    });
+    const numbered = events.map((event, index) => ({ event, revision: firstRevision + index }));
+    stream.state = this.evolve(stream.state, numbered);
+    for (const { event, revision } of numbered) stream.eventIds.set(event.id, revision);
     stream.revision = lastRevision;
     stream.lastPosition = position;
     this.remember(stream);
+  }
+
+  private evolve(state: State, events: readonly { event: Event; revision: number }[]): State {
+    if (this.decider.evolveAll) return this.decider.evolveAll(state, events);
+    let current = state;
+    for (const { event, revision } of events) current = this.decider.evolve(current, event, revision);
+    return current;
   }
 
   /** Drops a stream whose folded state may be ahead of or behind the store, e.g. after a failed append. */
