@@ -38,14 +38,20 @@ export function metadataEntry(key: string, value: unknown): string {
   return hash('sha256', `${key}\u0000${canonicalJson(value)}`, 'base64url').slice(0, 24);
 }
 
-export function toSessionDocument(view: SessionView, windows: ActivityWindows): SessionDocument {
+/**
+ * The stored document of a view. Given the document the view was folded from, its derived fields
+ * are taken from it when what they derive from is unchanged (the fold keeps the stored values
+ * themselves, so identity tells).
+ */
+export function toSessionDocument(view: SessionView, windows: ActivityWindows, previous?: SessionDocument): SessionDocument {
+  const sameText = previous !== undefined && view.title === previous.title && view.preview === previous.preview && view.source === previous.source;
   return {
     ...view,
     _id: view.id,
     activeUntil: activeUntil(view, windows),
     idleDeadline: idleDeadline(view),
-    searchText: searchTextOf(view),
-    metadataEntries: metadataEntriesOf(view),
+    searchText: sameText ? previous.searchText : searchTextOf(view),
+    metadataEntries: previous !== undefined && view.metadata === previous.metadata ? previous.metadataEntries : metadataEntriesOf(view),
   };
 }
 
@@ -127,21 +133,15 @@ export class SessionsProjection implements Projection {
    * `$set` of what differs between the stored document and the folded view, in the document's
    * field order, if the stored one is still at the sequence it was read at. The view's unchanged
    * fields are the stored document's own values (the fold copies references), so identity tells
-   * what changed; the derived fields are recomputed only when what they derive from changed.
+   * what changed.
    */
   private async writeChanged(sessions: ReadCollection<SessionDocument>, current: SessionDocument | null, view: SessionView): Promise<boolean> {
     if (!current) return false;
-    const next: Omit<SessionDocument, '_id'> = {
-      ...view,
-      activeUntil: activeUntil(view, this.windows),
-      idleDeadline: idleDeadline(view),
-      searchText: view.title === current.title && view.preview === current.preview && view.source === current.source ? current.searchText : searchTextOf(view),
-      metadataEntries: view.metadata === current.metadata ? current.metadataEntries : metadataEntriesOf(view),
-    };
+    const { _id, ...next } = toSessionDocument(view, this.windows, current);
     const set: Record<string, unknown> = {};
     const stored = current as unknown as Record<string, unknown>;
     for (const [key, value] of Object.entries(next)) if (value !== stored[key]) set[key] = value;
-    const result = await sessions.updateOne({ _id: current._id, sequence: current.sequence }, { $set: set });
+    const result = await sessions.updateOne({ _id, sequence: current.sequence }, { $set: set });
     return result.matchedCount > 0;
   }
 }
