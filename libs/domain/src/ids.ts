@@ -37,16 +37,17 @@ export function sessionIdFromStream(streamId: string): string {
   return streamId.slice('session-'.length);
 }
 
-function hex32(...parts: string[]): string {
+/** 32 hex digits of the SHA-256 of the parts joined by NUL: a deterministic id from its parts. */
+export function hashedId(...parts: string[]): string {
   return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 32);
 }
 
 export function sessionIdFromSource(organizationId: string, sourceType: string, sourceId: string): string {
-  return `session_${hex32('source', organizationId, sourceType, sourceId)}`;
+  return `session_${hashedId('source', organizationId, sourceType, sourceId)}`;
 }
 
 export function sessionIdFromIdempotencyKey(organizationId: string, key: string): string {
-  return `session_${hex32('idempotency', organizationId, key)}`;
+  return `session_${hashedId('idempotency', organizationId, key)}`;
 }
 
 /** Name-based UUID (RFC 4122 version 5 layout over SHA-256 truncated, as EventStoreDB needs UUID ids). */
@@ -59,5 +60,5 @@ export function deterministicUuid(...parts: string[]): string {
 }
 
 export function pinsStreamId(organizationId: string, principalType: string, principalId: string): string {
-  return `pins-${hex32('pins', organizationId, principalType, principalId)}`;
+  return `pins-${hashedId('pins', organizationId, principalType, principalId)}`;
 }

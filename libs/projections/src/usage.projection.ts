@@ -1,5 +1,4 @@
-import { hash } from 'node:crypto';
-import { decodeSessionEvent, ModelUsageData, Principal, SessionEvent, TokenUsage, usageOfRecorded } from '@ledger/domain';
+import { decodeSessionEvent, hashedId, ModelUsageData, Principal, SessionEvent, TokenUsage, usageOfRecorded } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
 import { CollectionSpec, FoldedDocument, incrementInto, positionKey, Projection, ProjectionContext, readFolded, touch, usageIncrement, writeFolded } from './projection';
@@ -57,10 +56,6 @@ export function hourStart(iso: string): string {
   return `${iso.slice(0, 13)}:00:00.000Z`;
 }
 
-function bucketId(parts: string[]): string {
-  return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 32);
-}
-
 export class UsageProjection implements Projection {
   readonly name = 'usage';
   readonly version = 1;
@@ -109,7 +104,7 @@ export class UsageProjection implements Projection {
     const usage = usageOfRecorded(e.data);
     const bucketStart = hourStart(e.at);
     const principalKey = `${session.owner.type}:${session.owner.id}`;
-    const _id = bucketId([session.organizationId, bucketStart, session.accountId, session.flowId ?? '', data.model, principalKey, sessionId]);
+    const _id = hashedId(session.organizationId, bucketStart, session.accountId, session.flowId ?? '', data.model, principalKey, sessionId);
     await context.collection<UsageBucketDocument>(USAGE_BUCKETS).updateOne(
       { _id, lastRevision: { $lt: event.revision } },
       {
@@ -198,7 +193,7 @@ export class UsageProjection implements Projection {
         session,
         data,
         usage: usageOfRecorded(e.data),
-        bucketId: bucketId([session.organizationId, bucketStart, session.accountId, session.flowId ?? '', data.model, principalKey, sessionId]),
+        bucketId: hashedId(session.organizationId, bucketStart, session.accountId, session.flowId ?? '', data.model, principalKey, sessionId),
         bucketStart,
         principalKey,
         dayId: `${session.organizationId}/${day}/${data.model}`,
