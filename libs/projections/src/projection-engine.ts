@@ -121,6 +121,8 @@ export class ProjectionEngine implements Projections {
   private snapshotInFlight: Promise<void> | null = null;
   /** What the last snapshot (or the restored one) covered. */
   private lastSnapshot: { state: string; progress: number; at: number; live: boolean } | null = null;
+  /** The check of what the restored snapshot's load took on trust, started once nothing is catching up. */
+  private restoredCheck: Promise<void> | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -217,6 +219,7 @@ export class ProjectionEngine implements Projections {
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     this.snapshotTimer = null;
     await this.snapshotInFlight;
+    await this.restoredCheck;
     const wasStarted = this.started;
     // From here no rebuild swaps in: a stop (like a crash) leaves a rebuild under way unswapped.
     this.started = false;
@@ -290,9 +293,16 @@ export class ProjectionEngine implements Projections {
 
   /**
    * While catching up, a snapshot every `everyMs` at most (a long replay then survives a crash);
-   * once everything is live, one at once, then after `everyEvents` events or `everyMs`.
+   * once everything is live, one at once, then after `everyEvents` events or `everyMs`. The first
+   * turn with nothing catching up also starts the check of what the restored snapshot's load took
+   * on trust (`verifyRestored`): after the start, not in its way.
    */
   private maybeSnapshot(policy: SnapshotPolicy): void {
+    if (this.restoredCheck === null && this.started && this.catchingUpProjections().length === 0) {
+      this.restoredCheck = (policy.store.verifyRestored?.() ?? Promise.resolve()).catch((error: unknown) =>
+        policy.log?.(`read-model snapshot check failed: ${(error as Error).message}`),
+      );
+    }
     if (this.snapshotInFlight || !this.started) return;
     const last = this.lastSnapshot!;
     const state = this.snapshotState();

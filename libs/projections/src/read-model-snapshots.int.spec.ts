@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore, SqliteEventStore } from '@ledger/event-store';
 import { MemoryReadStore } from '@ledger/read-store';
+import { CollectionData } from '../../read-store/src/memory/collection-data';
 import { ManagedAgentsProjection } from './managed-agents.projection';
 import { PinsProjection } from './pins.projection';
 import { Projection } from './projection';
@@ -196,6 +197,31 @@ describe('read-model snapshots: a start after kill -9 at any moment converges to
     lines = [];
     const second = await start();
     expect(lines.filter((line) => line.includes('version'))).toEqual([expect.stringContaining('projection runs is from version 8, this build has version 1')]);
+    await expectConverged(second.engine);
+    await second.engine.stop();
+  });
+
+  it('an index order the snapshot recorded wrongly is served until the projections are live, then rebuilt (one line)', async () => {
+    const first = await start();
+    // What a bug in the writer would leave: every index of the sessions collection in reverse.
+    const orders = jest.spyOn(CollectionData.prototype, 'indexOrders').mockImplementation(function (this: CollectionData) {
+      return this.indexes.map((index) => (this.name.startsWith('sessions_') ? index.entries.idsInOrder().reverse() : index.entries.idsInOrder()));
+    });
+    await first.engine.stop();
+    orders.mockRestore();
+    lines = [];
+    const second = await start({ everyMs: 10 });
+    const rebuilt = (): string[] => lines.filter((line) => line.includes('was not in its recorded order'));
+    for (let waited = 0; rebuilt().length === 0 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    const names = new SessionsProjection(windows).collections.flatMap((spec) => spec.indexes.map((index) => index.name));
+    expect(names.length).toBeGreaterThan(1);
+    expect(rebuilt()).toEqual(names.map((name) => expect.stringContaining(`index sessions_v1.${name} was not in its recorded order`)));
+    const sort = { lastActivityAt: -1, _id: -1 } as const;
+    const fresh = new ProjectionEngine(store, new MemoryReadStore(), projections(), null);
+    await fresh.start();
+    expect(await fresh.waitForHead(10_000)).toBe(true);
+    expect(await second.engine.collection('sessions').find({}, { sort })).toEqual(await fresh.collection('sessions').find({}, { sort }));
+    await fresh.stop();
     await expectConverged(second.engine);
     await second.engine.stop();
   });

@@ -15,6 +15,8 @@ export interface SnapshotStore {
   /** The meta of the snapshot the read store was loaded from; null when it started empty. */
   readonly restored: SnapshotMeta | null;
   write(meta: SnapshotMeta): Promise<SnapshotWriteResult>;
+  /** Checks what the load took on trust (the index orders), once the projections are live. */
+  verifyRestored?(): Promise<void>;
 }
 
 function isSnapshotMeta(value: unknown): value is SnapshotMeta {
@@ -39,6 +41,7 @@ export class ReadModelSnapshots implements SnapshotStore {
     readonly path: string,
     readonly store: MemoryReadStore,
     readonly restored: SnapshotMeta | null,
+    private readonly log: (line: string) => void,
   ) {}
 
   static previousOf(path: string): string {
@@ -57,12 +60,22 @@ export class ReadModelSnapshots implements SnapshotStore {
       try {
         const { store, meta } = await MemoryReadStore.loadSnapshot(candidate);
         if (!isSnapshotMeta(meta)) throw new Error('its trailer names no projection versions');
-        return new ReadModelSnapshots(path, store, meta);
+        return new ReadModelSnapshots(path, store, meta, log);
       } catch (error) {
         log(`read-model snapshot ${candidate} ignored (${(error as Error).message}); ${candidate === path ? 'trying the previous one' : 'rebuilding from the event store'}`);
       }
     }
-    return new ReadModelSnapshots(path, new MemoryReadStore(), null);
+    return new ReadModelSnapshots(path, new MemoryReadStore(), null, log);
+  }
+
+  /**
+   * The index orders the load took from the file are compared key by key (see
+   * MemoryReadStore.verifyLoadedIndexes); one that does not hold is rebuilt, with one line each.
+   */
+  async verifyRestored(): Promise<void> {
+    for (const name of await this.store.verifyLoadedIndexes()) {
+      this.log(`read-model snapshot ${this.path}: index ${name} was not in its recorded order; rebuilt by sorting`);
+    }
   }
 
   /** The current snapshot becomes the previous one, then the new one takes its name. */

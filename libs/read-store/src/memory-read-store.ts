@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { Aggregator, find as mingoFind } from 'mingo';
 import { fastGroup } from './memory/fast-group';
 import { ReadStoreError, ReadStoreUnavailableError } from './errors';
-import { CollectionData, type PlanStats, type QueryOptions } from './memory/collection-data';
+import { CollectionData, type DeferredOrderCheck, type PlanStats, type QueryOptions } from './memory/collection-data';
 import { decodeValue, encodeValue } from './memory/snapshot-codec';
 import { cloneForStorage, cloneValue, isPlainObject } from './memory/values';
 import type {
@@ -63,6 +63,8 @@ interface Access {
 export class MemoryReadStore implements ReadStore {
   private readonly collections = new Map<string, CollectionData>();
   private closed = false;
+  /** Index orders a snapshot load took from the file unchecked (see `verifyLoadedIndexes`). */
+  private deferredOrderChecks: DeferredOrderCheck[] = [];
 
   collection<T extends Document = Document>(name: string): MemoryReadCollection<T> {
     checkName(name);
@@ -159,6 +161,7 @@ export class MemoryReadStore implements ReadStore {
         indexes: data.indexes.map((index) => ({ ...index.spec, keys: { ...index.spec.keys } })),
         docs: [...data.docs.values()],
         orders: data.indexOrders(),
+        unordered: data.indexes.map((index) => index.unorderedIds()),
       }));
     const temporary = `${path}.${process.pid}.tmp`;
     const handle = await open(temporary, 'w');
@@ -199,9 +202,9 @@ export class MemoryReadStore implements ReadStore {
     };
     try {
       await add({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION });
-      for (const { name, indexes, docs, orders } of captured) {
+      for (const { name, indexes, docs, orders, unordered } of captured) {
         const orderLines = Math.ceil(docs.length / ORDER_LINE_POSITIONS);
-        await add({ collection: name, indexes, documents: docs.length, orderLines });
+        await add({ collection: name, indexes, documents: docs.length, orderLines, unordered });
         for (const doc of docs) {
           const text = JSON.stringify(encodeValue(doc));
           if (text.includes('"$')) {
@@ -245,6 +248,27 @@ export class MemoryReadStore implements ReadStore {
   }
 
   /**
+   * Checks the index orders the snapshot load took on trust: a load builds each index from the
+   * order its file records, checksummed but not compared key by key (that comparison reads every
+   * indexed field of every document, about a second at the bench's full scale), so that the store
+   * serves as soon as it is loaded. This runs that comparison afterwards, in slices of a few
+   * milliseconds; an index whose record does not hold (only a bug in the writer, or a change in
+   * key order between versions, could cause it) is rebuilt by sorting, and named in the result.
+   */
+  async verifyLoadedIndexes(): Promise<string[]> {
+    const checks = this.deferredOrderChecks;
+    this.deferredOrderChecks = [];
+    const rebuilt: string[] = [];
+    for (const check of checks) {
+      if (this.closed) break;
+      // A collection dropped since is not checked; one renamed is, under its new name.
+      if (this.collections.get(check.collection.name) !== check.collection) continue;
+      if (!(await check.collection.verifyDeferred(check, yieldTurn))) rebuilt.push(`${check.collection.name}.${check.index.name}`);
+    }
+    return rebuilt;
+  }
+
+  /**
    * Loads a snapshot written by `writeSnapshot`. Anything short of a whole, unaltered file (no
    * trailer, a line or collection missing, a checksum that differs, a line that does not parse)
    * is a ReadStoreError: the caller rebuilds instead of trusting a part.
@@ -262,9 +286,9 @@ export class MemoryReadStore implements ReadStore {
     let current: OpenCollection | null = null;
     const finish = (): void => {
       if (current === null) return;
-      const { data, docs, orderLines, orderParts } = current;
+      const { data, docs, orderLines, orderParts, unordered } = current;
       const orders = data.indexes.map((_, i) => (orderLines === 0 ? [] : orderParts.slice(i * orderLines, (i + 1) * orderLines).flat()));
-      data.load(docs, orders);
+      store.deferredOrderChecks.push(...data.load(docs, orders, unordered));
       store.collections.set(data.name, data);
       current = null;
     };
@@ -292,7 +316,8 @@ export class MemoryReadStore implements ReadStore {
         const data = new CollectionData(value.collection);
         data.createIndexes(value.indexes as IndexSpec[]);
         const orderLines = typeof value.orderLines === 'number' ? value.orderLines : 0;
-        current = { data, expected: value.documents, docs: [], orderLines, orderParts: [] };
+        const unordered = recordedUnordered(value.unordered, data.indexes.length);
+        current = { data, expected: value.documents, docs: [], orderLines, orderParts: [], unordered };
         return;
       }
       if (Array.isArray(value)) {
@@ -439,6 +464,14 @@ interface OpenCollection {
   /** Lines of positions per index after the documents (0 in version 1). */
   orderLines: number;
   orderParts: number[][];
+  /** Per index, the ids the writer held as unplannable; [] in files written before they were recorded. */
+  unordered: string[][];
+}
+
+/** A header's `unordered` when it is one list of string ids per index; else none (each index is checked as it loads). */
+function recordedUnordered(value: unknown, indexes: number): string[][] {
+  const valid = Array.isArray(value) && value.length === indexes && value.every((ids) => Array.isArray(ids) && ids.every((id) => typeof id === 'string'));
+  return valid ? (value as string[][]) : [];
 }
 
 function yieldTurn(): Promise<void> {

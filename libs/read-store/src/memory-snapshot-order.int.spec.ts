@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { seededRandom } from '@ledger/domain';
 import { MemoryReadStore } from './memory-read-store';
 import { CollectionData } from './memory/collection-data';
 import { MemoryIndex } from './memory/memory-index';
+import { SortedIndex } from './memory/sorted-index';
 import type { Document } from './read-store.port';
 
 function documents(count: number, seed: number): Document[] {
@@ -116,4 +118,116 @@ describe('snapshots record each index order', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+/** The snapshot at `path` with `edit` applied to its lines and its trailer sealed again, as a writer would have written it. */
+async function rewriteSealed(path: string, edit: (lines: string[]) => void): Promise<void> {
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  lines.pop();
+  const trailer = JSON.parse(lines.pop()!) as Record<string, unknown>;
+  edit(lines);
+  const body = Buffer.from(lines.map((line) => `${line}\n`).join(''), 'utf8');
+  const sealed = { ...trailer, lines: lines.length, bytes: body.length, sha1: createHash('sha1').update(body).digest('hex') };
+  await writeFile(path, Buffer.concat([body, Buffer.from(`${JSON.stringify(sealed)}\n`)]));
+}
+
+describe('recorded index orders are taken on trust at load and checked afterwards', () => {
+  let dir: string;
+  let path: string;
+  let source: MemoryReadStore;
+  const docs = documents(20_000, 13);
+  // An array in an indexed field makes that index unplannable while the document is there.
+  docs[17] = { ...docs[17]!, tagged: [true, false] } as unknown as Document;
+  const sorts = SPECS.map((spec) => spec.keys);
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'read-store-trust-'));
+    path = join(dir, 'snapshot');
+    source = new MemoryReadStore();
+    await source.collection('big').createIndexes(SPECS);
+    await source.collection('big').bulkWrite(docs.map((document) => ({ insertOne: { document } })));
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function answers(store: MemoryReadStore): Promise<unknown[]> {
+    const big = store.collection('big');
+    return Promise.all(sorts.flatMap((sort) => [big.explain({}, { sort, limit: 50 }).index, big.find({}, { sort, limit: 50 })]));
+  }
+
+  it('a sound record: the load builds every index from it, the check finds nothing to rebuild', async () => {
+    await source.writeSnapshot(path);
+    const header = JSON.parse((await readFile(path, 'utf8')).split('\n')[1]!) as { unordered: string[][] };
+    expect(header.unordered).toEqual([[], [], [docs[17]!._id]]);
+    const sort = jest.spyOn(SortedIndex.prototype, 'load');
+    const check = jest.spyOn(MemoryIndex.prototype, 'checkOrder');
+    const { store } = await MemoryReadStore.loadSnapshot(path);
+    // Only the empty indexes a collection header creates, before its documents.
+    expect(sort.mock.calls.map(([entries]) => entries.length)).toEqual([0, 0, 0]);
+    expect(check).not.toHaveBeenCalled();
+    expect(await answers(store)).toEqual(await answers(source));
+    expect(await store.verifyLoadedIndexes()).toEqual([]);
+    expect(check).toHaveBeenCalledTimes(SPECS.length);
+    expect(await store.verifyLoadedIndexes()).toEqual([]);
+    expect(check).toHaveBeenCalledTimes(SPECS.length);
+  });
+
+  it('a record that does not hold is served as recorded until the check, which rebuilds that index by sorting', async () => {
+    // What a writer bug would leave: the n index's order reversed, the tagged index's unplannable document not recorded.
+    const orders = jest.spyOn(CollectionData.prototype, 'indexOrders').mockImplementation(function (this: CollectionData) {
+      return this.indexes.map((index) => (index.name === 'n' ? index.entries.idsInOrder().reverse() : index.entries.idsInOrder()));
+    });
+    jest.spyOn(MemoryIndex.prototype, 'unorderedIds').mockReturnValue([]);
+    await source.writeSnapshot(path);
+    orders.mockRestore();
+    const { store } = await MemoryReadStore.loadSnapshot(path);
+    const n = store.collection('big');
+    expect((await n.find({}, { sort: { n: -1 }, limit: 3 })).map((doc) => doc.n)).toEqual(
+      (await source.collection('big').find({}, { sort: { n: 1 }, limit: 3 })).map((doc) => doc.n),
+    );
+    // Writes before the check land in the index as it was loaded; the rebuild takes them in.
+    await n.updateOne({ _id: docs[5]!._id }, { $set: { n: 10_000 } });
+    await source.collection('big').updateOne({ _id: docs[5]!._id }, { $set: { n: 10_000 } });
+
+    expect(await store.verifyLoadedIndexes()).toEqual(['big.n', 'big.tagged']);
+    expect(await answers(store)).toEqual(await answers(source));
+    const reference = new CollectionData('big');
+    reference.createIndexes(SPECS);
+    reference.load(await source.collection('big').find({}));
+    const loaded = store['collections'].get('big')!;
+    expect(loaded.indexes.map(entriesOf)).toEqual(reference.indexes.map(entriesOf));
+    expect(loaded.indexes.map((index) => index.plannable)).toEqual([true, true, false]);
+  });
+
+  it('a file written before unplannable ids were recorded is checked as it loads', async () => {
+    jest.spyOn(CollectionData.prototype, 'indexOrders').mockImplementation(function (this: CollectionData) {
+      return this.indexes.map((index) => (index.name === 'n' ? index.entries.idsInOrder().reverse() : index.entries.idsInOrder()));
+    });
+    await source.writeSnapshot(path);
+    jest.restoreAllMocks();
+    await rewriteSealed(path, (lines) => {
+      const header = JSON.parse(lines[1]!) as Record<string, unknown>;
+      delete header.unordered;
+      lines[1] = JSON.stringify(header);
+    });
+    const { store } = await MemoryReadStore.loadSnapshot(path);
+    expect(await answers(store)).toEqual(await answers(source));
+    expect(await store.verifyLoadedIndexes()).toEqual([]);
+  });
+
+  it('an altered record in a file sealed again is still refused where it is out of range', async () => {
+    await source.writeSnapshot(path);
+    await rewriteSealed(path, (lines) => {
+      const at = lines.findIndex((line, i) => i > 2 && line.startsWith('[') && /^\[\d/.test(line));
+      const positions = JSON.parse(lines[at]!) as number[];
+      positions[0] = docs.length + 5;
+      lines[at] = JSON.stringify(positions);
+    });
+    const { store } = await MemoryReadStore.loadSnapshot(path);
+    expect(await answers(store)).toEqual(await answers(source));
+    expect(await store.verifyLoadedIndexes()).toEqual([]);
+  });
 });

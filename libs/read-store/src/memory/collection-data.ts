@@ -64,6 +64,15 @@ interface IndexPlan {
   readonly mergeFrom: number;
 }
 
+/** An index a snapshot load built from its record unchecked, with what its check needs. */
+export interface DeferredOrderCheck {
+  readonly collection: CollectionData;
+  readonly index: MemoryIndex;
+  readonly docs: readonly Document[];
+  readonly order: readonly number[];
+  readonly unordered: readonly string[];
+}
+
 /** One collection's documents and indexes. Stored documents are never mutated, only replaced. */
 export class CollectionData {
   readonly docs = new Map<string, Document>();
@@ -374,18 +383,49 @@ export class CollectionData {
   /**
    * Loads documents already private to the store (snapshots), building each index from its
    * recorded order (`orders[i]`: positions in `docs` in index i's key order) when there is one
-   * and it holds, else in one sort.
+   * and it holds, else in one sort. With `unorderedIds[i]` (the ids the writer's index i held as
+   * unplannable) as well, a non-unique index is built from its record without checking it first:
+   * its check is returned, for the caller to run later (`verifyDeferred`).
    */
-  load(docs: readonly Document[], orders: readonly (readonly number[] | undefined)[] = []): void {
+  load(
+    docs: readonly Document[],
+    orders: readonly (readonly number[] | undefined)[] = [],
+    unorderedIds: readonly (readonly string[] | undefined)[] = [],
+  ): DeferredOrderCheck[] {
     const expected = this.docs.size + docs.length;
     for (const doc of docs) this.docs.set(doc._id, doc);
     // An _id given twice (or already here) leaves fewer documents than were given.
     if (this.docs.size !== expected) throw new DuplicateKeyError(this.name, '_id_');
+    const deferred: DeferredOrderCheck[] = [];
     this.indexes.forEach((index, i) => {
       if (index.unique && index.hasDuplicates(this.docs.values())) throw new DuplicateKeyError(this.name, index.name);
       const order = orders[i];
-      if (order === undefined || !index.loadInOrder(docs, order)) index.load(this.docs.values());
+      const unordered = unorderedIds[i];
+      if (order === undefined) return index.load(this.docs.values());
+      if (!index.unique && unordered !== undefined && index.loadRecordedOrder(docs, order, unordered)) {
+        deferred.push({ collection: this, index, docs, order, unordered });
+      } else if (!index.loadInOrder(docs, order)) index.load(this.docs.values());
     });
+    return deferred;
+  }
+
+  /**
+   * Runs a check `load` deferred, giving the event loop a turn between slices, and rebuilds the
+   * index from the documents now stored when the recorded order or unplannable ids were wrong.
+   * True when the record held (or the index is no longer this collection's).
+   */
+  async verifyDeferred(check: DeferredOrderCheck, yieldTurn: () => Promise<void>): Promise<boolean> {
+    const run = check.index.checkOrder(check.docs, check.order);
+    let step = run.next();
+    while (!step.done) {
+      await yieldTurn();
+      step = run.next();
+    }
+    const recorded = new Set(check.unordered);
+    if (step.value !== null && step.value.length === recorded.size && step.value.every((id) => recorded.has(id))) return true;
+    if (!this.indexes.includes(check.index)) return true;
+    check.index.load(this.docs.values());
+    return false;
   }
 
   /** Each index's ids in key order, copied now: with the documents taken in the same step, a consistent record. */
