@@ -251,9 +251,10 @@ export class MemoryReadStore implements ReadStore {
    * Checks the index orders the snapshot load took on trust: a load builds each index from the
    * order its file records, checksummed but not compared key by key (that comparison reads every
    * indexed field of every document, about a second at the bench's full scale), so that the store
-   * serves as soon as it is loaded. This runs that comparison afterwards, in slices of a few
-   * milliseconds; an index whose record does not hold (only a bug in the writer, or a change in
-   * key order between versions, could cause it) is rebuilt by sorting, and named in the result.
+   * serves as soon as it is loaded. This runs that comparison afterwards, in the background (see
+   * CollectionData.verifyDeferred); an index whose record does not hold (only a bug in the
+   * writer, or a change in key order between versions, could cause it) is rebuilt by sorting, and
+   * named in the result.
    */
   async verifyLoadedIndexes(): Promise<string[]> {
     const checks = this.deferredOrderChecks;
@@ -263,7 +264,7 @@ export class MemoryReadStore implements ReadStore {
       if (this.closed) break;
       // A collection dropped since is not checked; one renamed is, under its new name.
       if (this.collections.get(check.collection.name) !== check.collection) continue;
-      if (!(await check.collection.verifyDeferred(check, yieldTurn))) rebuilt.push(`${check.collection.name}.${check.index.name}`);
+      if (!(await check.collection.verifyDeferred(check))) rebuilt.push(`${check.collection.name}.${check.index.name}`);
     }
     return rebuilt;
   }

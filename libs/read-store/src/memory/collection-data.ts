@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { DuplicateKeyError, ReadStoreError } from '../errors';
 import type { Document, Filter, IndexSpec, SortSpec, Update, UpdateResult } from '../read-store.port';
 import { asInterval, boundsOf, type Bounds } from './bounds';
@@ -63,6 +64,13 @@ interface IndexPlan {
   /** First key component the k-way merge of several ranges compares; -1 when no merge is needed. */
   readonly mergeFrom: number;
 }
+
+/** Milliseconds of a turn of the event loop a deferred index-order check takes at most. */
+const DEFERRED_CHECK_TURN_MS = 0.5;
+/** A turn of the event loop longer than this ran other work besides the check. */
+const DEFERRED_CHECK_BUSY_MS = 0.2;
+const DEFERRED_CHECK_BACKOFF_MS = 5;
+const DEFERRED_CHECK_MAX_BACKOFFS = 4;
 
 /** An index a snapshot load built from its record unchecked, with what its check needs. */
 export interface DeferredOrderCheck {
@@ -410,16 +418,29 @@ export class CollectionData {
   }
 
   /**
-   * Runs a check `load` deferred, giving the event loop a turn between slices, and rebuilds the
-   * index from the documents now stored when the recorded order or unplannable ids were wrong.
-   * True when the record held (or the index is no longer this collection's).
+   * Runs a check `load` deferred, in the background: at most DEFERRED_CHECK_TURN_MS of a turn of
+   * the event loop, and none in a turn where other work ran (a request being served) until that
+   * work has had DEFERRED_CHECK_BACKOFF_MS, DEFERRED_CHECK_MAX_BACKOFFS times in a row at most, so
+   * it also ends on a server that is never idle. Rebuilds the index from the documents now stored
+   * when the recorded order or unplannable ids were wrong. True when the record held (or the
+   * index is no longer this collection's).
    */
-  async verifyDeferred(check: DeferredOrderCheck, yieldTurn: () => Promise<void>): Promise<boolean> {
+  async verifyDeferred(check: DeferredOrderCheck): Promise<boolean> {
     const run = check.index.checkOrder(check.docs, check.order);
     let step = run.next();
+    let backoffs = 0;
     while (!step.done) {
-      await yieldTurn();
-      step = run.next();
+      const before = performance.now();
+      await nextTurn();
+      if (performance.now() - before > DEFERRED_CHECK_BUSY_MS && backoffs < DEFERRED_CHECK_MAX_BACKOFFS) {
+        backoffs += 1;
+        await sleep(DEFERRED_CHECK_BACKOFF_MS);
+        continue;
+      }
+      backoffs = 0;
+      const until = performance.now() + DEFERRED_CHECK_TURN_MS;
+      do step = run.next();
+      while (!step.done && performance.now() < until);
     }
     const recorded = new Set(check.unordered);
     if (step.value !== null && step.value.length === recorded.size && step.value.every((id) => recorded.has(id))) return true;

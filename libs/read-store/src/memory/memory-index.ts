@@ -3,8 +3,8 @@ import { compareComponents, encodeComponent, isOrderedKeyValue } from './key-enc
 import { SortedIndex } from './sorted-index';
 import { THROUGH_ARRAY, getPath, overlaps, resolveForSort, splitPath } from './values';
 
-/** Entries `checkOrder` compares between two pauses: 2-3 ms on the bench machine. */
-const ORDER_CHECK_SLICE = 4096;
+/** Entries `checkOrder` compares between two pauses (well under 0.1 ms on the bench machine). */
+const ORDER_CHECK_SLICE = 128;
 
 export interface IndexField {
   readonly path: string;
