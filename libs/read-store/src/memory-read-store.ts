@@ -272,7 +272,9 @@ export class MemoryReadStore implements ReadStore {
   /**
    * Loads a snapshot written by `writeSnapshot`. Anything short of a whole, unaltered file (no
    * trailer, a line or collection missing, a checksum that differs, a line that does not parse)
-   * is a ReadStoreError: the caller rebuilds instead of trusting a part.
+   * is a ReadStoreError: the caller rebuilds instead of trusting a part. The indexes' recorded
+   * orders are taken as the file gives them; the caller runs `verifyLoadedIndexes` once it can
+   * spare the time (the server does once its projections are live).
    */
   static async readSnapshot(path: string): Promise<MemoryReadStore> {
     return (await MemoryReadStore.loadSnapshot(path)).store;
