@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { DuplicateKeyError, ReadStoreError } from '../errors';
 import type { Document, Filter, IndexSpec, SortSpec, Update, UpdateResult } from '../read-store.port';
 import { asInterval, boundsOf, type Bounds } from './bounds';
@@ -64,13 +63,6 @@ interface IndexPlan {
   /** First key component the k-way merge of several ranges compares; -1 when no merge is needed. */
   readonly mergeFrom: number;
 }
-
-/** Milliseconds of a turn of the event loop a deferred index-order check takes at most. */
-const DEFERRED_CHECK_TURN_MS = 0.5;
-/** A turn of the event loop longer than this ran other work besides the check. */
-const DEFERRED_CHECK_BUSY_MS = 0.2;
-const DEFERRED_CHECK_BACKOFF_MS = 5;
-const DEFERRED_CHECK_MAX_BACKOFFS = 4;
 
 /** An index a snapshot load built from its record unchecked, with what its check needs. */
 export interface DeferredOrderCheck {
@@ -393,7 +385,7 @@ export class CollectionData {
    * recorded order (`orders[i]`: positions in `docs` in index i's key order) when there is one
    * and it holds, else in one sort. With `unorderedIds[i]` (the ids the writer's index i held as
    * unplannable) as well, a non-unique index is built from its record without checking it first:
-   * its check is returned, for the caller to run later (`verifyDeferred`).
+   * its check is returned, for the caller to run later (`checkOrder`, then `settleDeferred`).
    */
   load(
     docs: readonly Document[],
@@ -418,32 +410,14 @@ export class CollectionData {
   }
 
   /**
-   * Runs a check `load` deferred, in the background: at most DEFERRED_CHECK_TURN_MS of a turn of
-   * the event loop, and none in a turn where other work ran (a request being served) until that
-   * work has had DEFERRED_CHECK_BACKOFF_MS, DEFERRED_CHECK_MAX_BACKOFFS times in a row at most, so
-   * it also ends on a server that is never idle. Rebuilds the index from the documents now stored
-   * when the recorded order or unplannable ids were wrong. True when the record held (or the
-   * index is no longer this collection's).
+   * Ends a check `load` deferred, given what `checkOrder` found (the unplannable ids, or null when
+   * the order does not hold): rebuilds the index from the documents now stored when the recorded
+   * order or unplannable ids were wrong. True when the record held (or the index is no longer
+   * this collection's).
    */
-  async verifyDeferred(check: DeferredOrderCheck): Promise<boolean> {
-    const run = check.index.checkOrder(check.docs, check.order);
-    let step = run.next();
-    let backoffs = 0;
-    while (!step.done) {
-      const before = performance.now();
-      await nextTurn();
-      if (performance.now() - before > DEFERRED_CHECK_BUSY_MS && backoffs < DEFERRED_CHECK_MAX_BACKOFFS) {
-        backoffs += 1;
-        await sleep(DEFERRED_CHECK_BACKOFF_MS);
-        continue;
-      }
-      backoffs = 0;
-      const until = performance.now() + DEFERRED_CHECK_TURN_MS;
-      do step = run.next();
-      while (!step.done && performance.now() < until);
-    }
+  settleDeferred(check: DeferredOrderCheck, found: readonly string[] | null): boolean {
     const recorded = new Set(check.unordered);
-    if (step.value !== null && step.value.length === recorded.size && step.value.every((id) => recorded.has(id))) return true;
+    if (found !== null && found.length === recorded.size && found.every((id) => recorded.has(id))) return true;
     if (!this.indexes.includes(check.index)) return true;
     check.index.load(this.docs.values());
     return false;
