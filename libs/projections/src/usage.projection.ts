@@ -56,6 +56,11 @@ export function hourStart(iso: string): string {
   return `${iso.slice(0, 13)}:00:00.000Z`;
 }
 
+/** A bucket's id: one bucket per hour, account, flow, model, principal and session of an organization. */
+function bucketIdOf(session: UsageSessionDocument, bucketStart: string, model: string, principalKey: string, sessionId: string): string {
+  return hashedId(session.organizationId, bucketStart, session.accountId, session.flowId ?? '', model, principalKey, sessionId);
+}
+
 export class UsageProjection implements Projection {
   readonly name = 'usage';
   readonly version = 1;
@@ -104,7 +109,7 @@ export class UsageProjection implements Projection {
     const usage = usageOfRecorded(e.data);
     const bucketStart = hourStart(e.at);
     const principalKey = `${session.owner.type}:${session.owner.id}`;
-    const _id = hashedId(session.organizationId, bucketStart, session.accountId, session.flowId ?? '', data.model, principalKey, sessionId);
+    const _id = bucketIdOf(session, bucketStart, data.model, principalKey, sessionId);
     await context.collection<UsageBucketDocument>(USAGE_BUCKETS).updateOne(
       { _id, lastRevision: { $lt: event.revision } },
       {
@@ -193,7 +198,7 @@ export class UsageProjection implements Projection {
         session,
         data,
         usage: usageOfRecorded(e.data),
-        bucketId: hashedId(session.organizationId, bucketStart, session.accountId, session.flowId ?? '', data.model, principalKey, sessionId),
+        bucketId: bucketIdOf(session, bucketStart, data.model, principalKey, sessionId),
         bucketStart,
         principalKey,
         dayId: `${session.organizationId}/${day}/${data.model}`,
