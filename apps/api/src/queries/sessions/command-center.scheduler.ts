@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { deterministicUuid, FOREVER, plusSeconds, SYSTEM_PRINCIPAL } from '@ledger/domain';
 import { START_POSITION } from '@ledger/event-store';
@@ -10,12 +11,19 @@ import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
 /** setTimeout's longest delay; a later instant is reached by waking early and re-arming. */
 const MAX_DELAY_MS = 2_147_000_000;
 const REARM_DEBOUNCE_MS = 20;
+/** How often a start looks again whether the sessions replay is done, once the first wait for the head ran out. */
+const REPLAY_POLL_MS = 250;
 
 /**
  * Time passes without events. This wakes at the next stored instant (a session's activeUntil,
  * the end of its recent window, a RUNTIME's idle deadline), announces the sessions whose section
  * changed on the change feed, and times out idle RUNTIME sessions with a real event. It scans no
  * documents: each wake is a few index range reads.
+ *
+ * It starts once the sessions projection has replayed the store. Until then that read model is
+ * partial, and on a build from nothing its secondary indexes do not exist yet (the runner builds
+ * them at the head), so each of these queries would scan every document: re-armed on each change
+ * of the replay, that was four fifths of a first start's time at 100 000 sessions.
  */
 @Injectable()
 export class CommandCenterScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,10 +48,20 @@ export class CommandCenterScheduler implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.stopFeed = this.feed.subscribe((change) => {
-      if (change.collection === SESSIONS && change.projection !== 'scheduler') this.rearmSoon();
+      if (change.collection === SESSIONS && change.projection !== 'scheduler' && !this.replaying()) this.rearmSoon();
     });
     // Deadlines that passed while no process was running are handled now: the timer survives restarts.
-    void this.projections.waitForHead(60_000).then(() => this.wake());
+    void this.replayDone().then(() => this.wake());
+  }
+
+  /** The sessions projection is still replaying the store after this start. */
+  private replaying(): boolean {
+    return this.projections.catchingUpProjections().includes(SESSIONS);
+  }
+
+  private async replayDone(): Promise<void> {
+    await this.projections.waitForHead(60_000);
+    while (!this.stopped && this.replaying()) await sleep(REPLAY_POLL_MS, undefined, { ref: false });
   }
 
   async onApplicationShutdown(): Promise<void> {
