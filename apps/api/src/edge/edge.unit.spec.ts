@@ -1,4 +1,4 @@
-import { jsonValueProblem, MAX_JSON_DEPTH, stringProblem } from './json-limits';
+import { jsonBytesBound, jsonBytesOver, jsonValueProblem, MAX_JSON_DEPTH, stringProblem } from './json-limits';
 import { retryAfterSeconds, statusOf } from './http-status.plugin';
 import { cloneForStorage, cloneValue } from '../../../../libs/read-store/src/memory/values';
 
@@ -27,6 +27,32 @@ describe('JSON limits', () => {
     expect(jsonValueProblem({ at: new Date() })).toMatch(/not plain JSON/);
     expect(stringProblem('emoji 👩🏽‍💻 and NUL \u0000 are fine')).toBeNull();
     expect(jsonValueProblem(JSON.parse('{"__proto__": {"x": 1}, "constructor": {"prototype": {}}}'))).toBeNull();
+  });
+
+  // Values whose JSON is longest for their size: escapes, control characters, multi-byte text,
+  // astral symbols, long number forms, empty and nested containers.
+  const hard: unknown[] = [
+    {},
+    [],
+    '',
+    { quote: '"\\"', control: '\u0000\u001f\n\t', nel: '\u0085\u2028' },
+    { text: 'é漢字👩🏽‍💻'.repeat(50), ['ключ']: ['ß', '€', '𝄞'] },
+    { numbers: [-2.2250738585072014e-308, -1.7976931348623157e308, 1e21, 123456789012345680000, -0.000001234567890123456, 0, -1] },
+    { literals: [true, false, null, [null, [false, [true]]]], deep: nested(MAX_JSON_DEPTH) },
+    JSON.parse('{"__proto__": {"x": 1}, "constructor": {"prototype": {}}}'),
+  ];
+
+  it('bounds the UTF-8 length of any JSON value from above', () => {
+    for (const value of hard) expect(jsonBytesBound(value)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(value)));
+  });
+
+  it('gives the exact length of a value over the limit, and nothing at or under it', () => {
+    for (const value of hard) {
+      const bytes = Buffer.byteLength(JSON.stringify(value));
+      expect(jsonBytesOver(value, bytes - 1)).toBe(bytes);
+      expect(jsonBytesOver(value, bytes)).toBeNull();
+      expect(jsonBytesOver(value, jsonBytesBound(value))).toBeNull();
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import {
   StartRun,
   StartSession,
 } from '@ledger/domain';
+import { jsonBytesOver } from '../edge/json-limits';
 import { Attributes, AttributeValue, OtlpSpan, STATUS_ERROR } from './otlp-span';
 
 /**
@@ -401,7 +402,7 @@ export function planTraces(actor: Actor, spans: OtlpSpan[], now: string, limits:
       const clientId = `otel:${span.traceId}:${span.spanId}:${index}`;
       return { id: deterministicUuid(sessionId, 'event', clientId), clientId, type: draft.type, at: draft.at, data: draft.data };
     });
-    const tooLarge = events.find((e) => Buffer.byteLength(JSON.stringify(e.data)) > limits.maxEventDataBytes);
+    const tooLarge = events.find((e) => jsonBytesOver(e.data, limits.maxEventDataBytes) !== null);
     if (tooLarge) {
       rejected.push({
         traceId: span.traceId,

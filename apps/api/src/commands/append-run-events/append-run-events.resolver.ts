@@ -16,7 +16,7 @@ import {
 } from '@ledger/domain';
 import { formatPosition } from '@ledger/event-store';
 import { LEDGER_CONFIG, LedgerConfig } from '@ledger/runtime';
-import { jsonValueProblem } from '../../edge/json-limits';
+import { jsonBytesOver, jsonValueProblem } from '../../edge/json-limits';
 import type { GraphQLContext } from '../../platform/graphql/context';
 import { MutationAnswers, positionOf } from '../mutation-answers';
 import { IsClientId, IsJsonObject, IsSessionId, Nested, validateInput } from '../validation';
@@ -92,8 +92,8 @@ export function toAppendRunEvents(actor: Actor, raw: unknown, now: Date, limits:
   const latest = new Date(now.getTime() + MAX_CLOCK_SKEW_MS).toISOString();
   const problems: { field: string; message: string }[] = [];
   const recorded = input.events.map((event, index): RunEventToRecord => {
-    const size = Buffer.byteLength(JSON.stringify(event.data));
-    if (size > limits.maxEventDataBytes) {
+    const size = jsonBytesOver(event.data, limits.maxEventDataBytes);
+    if (size !== null) {
       throw new PayloadTooLargeError(`input.events[${index}].data is ${size} bytes; an event's data holds at most ${limits.maxEventDataBytes} bytes`);
     }
     const at = event.at ? new Date(event.at).toISOString() : now.toISOString();
