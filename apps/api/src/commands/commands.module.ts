@@ -1,5 +1,5 @@
-import { Module } from '@nestjs/common';
-import { Redactor } from '@ledger/redaction';
+import { Logger, Module } from '@nestjs/common';
+import { RedactionThread, Redactor } from '@ledger/redaction';
 import { ProjectionsModule } from '../queries/projections/projections.module';
 import { RunsModule } from '../queries/runs/runs.module';
 import { SessionsModule } from '../queries/sessions/sessions.module';
@@ -22,7 +22,11 @@ import { UpdateSessionResolver } from './update-session/update-session.resolver'
 @Module({
   imports: [SessionsModule, RunsModule, ProjectionsModule],
   providers: [
-    { provide: REDACTOR, useFactory: () => new Redactor() },
+    // The credential scan on a thread of its own when built; from the sources (tests), on the event loop.
+    {
+      provide: REDACTOR,
+      useFactory: () => (RedactionThread.available() ? new RedactionThread(RedactionThread.WORKER, (line) => new Logger('Redaction').warn(line)) : new Redactor()),
+    },
     CommandPreparation,
     priceTableProvider,
     SessionCommandHandler,
