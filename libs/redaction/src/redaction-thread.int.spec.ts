@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { RedactionError } from './finding';
-import { RedactionThread } from './redaction-thread';
+import { RedactionThread, THREAD_MIN_CHARS } from './redaction-thread';
 import { Redactor } from './redactor';
 import { NON_SECRETS, SECRETS } from './testing/credential-corpus';
 
@@ -19,7 +19,8 @@ describe('the redaction thread', () => {
 
   beforeEach(async () => {
     lines.length = 0;
-    thread = new RedactionThread(WORKER, (line) => lines.push(line));
+    // Every batch on the thread, however small (the routing by size has a test of its own).
+    thread = new RedactionThread(WORKER, (line) => lines.push(line), 0);
     await thread.onModuleInit();
   }, 30_000);
 
@@ -46,6 +47,23 @@ describe('the redaction thread', () => {
     expect(second!.rules).toEqual([secret.rule]);
     expect(JSON.stringify(second!.value)).not.toContain(secret.secret);
     expect(dirty.message).toBe(secret.text);
+  });
+
+  it('scans a batch with less text than THREAD_MIN_CHARS on the event loop, and a larger one on the thread', async () => {
+    const routed = new RedactionThread(WORKER);
+    try {
+      await routed.onModuleInit();
+      const secret = SECRETS[2]!;
+      const small = Array.from({ length: 10 }, (_, index) => ({ index, message: `${secret.text} (${index})` }));
+      const large = Array.from({ length: 10 }, (_, index) => ({ index, message: `${secret.text} ${'x'.repeat(THREAD_MIN_CHARS / 10)}` }));
+      for (const batch of [small, large]) {
+        const results = await routed.redactBatch(batch);
+        expect(results.map((result) => result.rules)).toEqual(batch.map(() => [secret.rule]));
+      }
+      expect(routed.counts).toEqual({ loop: 1, thread: 1 });
+    } finally {
+      await routed.onApplicationShutdown();
+    }
   });
 
   it("fails a payload the scan cannot read with the Redactor's own error", async () => {

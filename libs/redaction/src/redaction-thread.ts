@@ -4,6 +4,14 @@ import { Worker } from 'node:worker_threads';
 import { RedactionResult, Redactor } from './redactor';
 import type { BatchAnswer, BatchRequest, ThreadStatus } from './redaction-worker';
 
+/**
+ * Below this much text (UTF-16 units of strings and keys) a batch is scanned on the event loop:
+ * 10 events (about 5 000 characters) scan in 0.08 ms, less than the hand-over to the thread and
+ * back, whose wait for the scheduler also showed in the subscribers' p99 under load. A batch of
+ * 100 events (about 65 000) takes 0.9 ms of scan, which the thread takes off the loop.
+ */
+export const THREAD_MIN_CHARS = 16 * 1024;
+
 interface Pending {
   values: readonly unknown[];
   resolve(results: RedactionResult[]): void;
@@ -16,7 +24,7 @@ interface Pending {
  * loop instead of on it. Same answers as the Redactor, except that a value with nothing to redact
  * is returned as it was given, not copied (the write side never changes it afterwards).
  *
- * The thread is a convenience, never a dependency: if it cannot take a batch (it died, or a value
+ * Small batches stay on the event loop (`THREAD_MIN_CHARS`). The thread is a convenience, never a dependency: if it cannot take a batch (it died, or a value
  * cannot be sent to it) that batch, and every one after a death, is redacted here on the event
  * loop, so no request fails or waits because of it.
  */
@@ -35,10 +43,13 @@ export class RedactionThread {
   private closing = false;
   private readonly local = new Redactor();
   private readonly ready: Promise<void>;
+  /** Batches scanned on the thread and on the event loop, since the start. */
+  readonly counts = { thread: 0, loop: 0 };
 
   constructor(
     entry = RedactionThread.WORKER,
     private readonly log: (line: string) => void = () => undefined,
+    private readonly minChars = THREAD_MIN_CHARS,
   ) {
     const worker = new Worker(entry);
     worker.unref();
@@ -56,8 +67,8 @@ export class RedactionThread {
   }
 
   /** Nest calls this at startup: a thread that cannot load the rules fails the start, as a broken install should. */
-  onModuleInit(): Promise<void> {
-    return this.ready;
+  async onModuleInit(): Promise<void> {
+    await Promise.all([this.ready, this.local.warmUp()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -67,7 +78,11 @@ export class RedactionThread {
 
   redactBatch(values: readonly unknown[]): Promise<RedactionResult[]> {
     const worker = this.worker;
-    if (worker === null) return this.local.redactBatch(values);
+    if (worker === null || !holdsText(values, this.minChars)) {
+      this.counts.loop += 1;
+      return this.local.redactBatch(values);
+    }
+    this.counts.thread += 1;
     const id = (this.nextId += 1);
     return new Promise<RedactionResult[]>((resolve, reject) => {
       this.pending.set(id, { values, resolve, reject });
@@ -101,4 +116,26 @@ export class RedactionThread {
     this.pending.clear();
     for (const { values, resolve, reject } of held) this.local.redactBatch(values).then(resolve, reject);
   }
+}
+
+/**
+ * Whether `values` hold at least `chars` of text: UTF-16 units of strings and keys, plus one for
+ * every value visited, so that the walk ends after at most `chars` steps even on a cyclic value.
+ */
+function holdsText(values: readonly unknown[], chars: number): boolean {
+  let seen = 0;
+  const stack: unknown[] = [...values];
+  while (stack.length > 0 && seen < chars) {
+    const value = stack.pop();
+    seen += 1;
+    if (typeof value === 'string') seen += value.length;
+    else if (Array.isArray(value)) for (const element of value) stack.push(element);
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, member] of Object.entries(value)) {
+        seen += key.length;
+        stack.push(member);
+      }
+    }
+  }
+  return seen >= chars;
 }
