@@ -58,15 +58,35 @@ export interface Projection {
  * the same `$inc`s applied one by one give.
  */
 export function incrementInto(target: Record<string, unknown>, amounts: Record<string, unknown>): void {
-  const keys = Object.keys(amounts);
-  if (!isAscending(keys)) keys.sort();
-  for (const key of keys) {
+  for (const key of inNameOrder(Object.keys(amounts))) {
     const amount = amounts[key];
     if (typeof amount !== 'number') throw new TypeError(`$inc needs a number for '${key}', got ${amount === null ? 'null' : typeof amount}`);
     const previous = target[key];
     if (previous !== undefined && typeof previous !== 'number') throw new TypeError(`cannot apply $inc to '${key}', a value of type ${typeof previous}`);
     target[key] = previous === undefined ? amount : previous + amount;
   }
+}
+
+/**
+ * The keys sorted, remembering the last order sorted: the amounts of one fold (a TokenUsage)
+ * come with the same keys in the same order every time, and comparing them with the last ones
+ * costs less than sorting them again.
+ */
+let lastKeys: string[] = [];
+let lastSorted: string[] = [];
+
+function inNameOrder(keys: string[]): string[] {
+  if (isAscending(keys)) return keys;
+  if (sameKeys(keys, lastKeys)) return lastSorted;
+  lastKeys = keys;
+  lastSorted = [...keys].sort();
+  return lastSorted;
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isAscending(keys: string[]): boolean {
@@ -86,7 +106,7 @@ export interface FoldedDocument<T extends Document> {
 
 /** The stored documents among `ids`, by id, in one read, ready to fold (nothing changed yet). */
 export async function readFolded<T extends Document>(collection: ReadCollection<T>, ids: Iterable<string>): Promise<Map<string, FoldedDocument<T>>> {
-  const wanted = [...new Set(ids)];
+  const wanted = ids instanceof Set ? [...(ids as Set<string>)] : [...new Set(ids)];
   const found = new Map<string, FoldedDocument<T>>();
   if (wanted.length === 0) return found;
   for (const doc of await collection.find({ _id: { $in: wanted } })) found.set(doc._id, { doc, fields: new Set() });

@@ -1,6 +1,7 @@
 import { decodeSessionEvent, SessionEvent, TokenUsage, usageOfRecorded, ZERO_USAGE, PREVIEW_LENGTH } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { Document } from '@ledger/read-store';
+import { jsonPrefix } from './json-prefix';
 import { CollectionSpec, FoldedDocument, incrementInto, Projection, ProjectionContext, readFolded, touch, usageIncrement, writeFolded } from './projection';
 
 export const RUNS = 'runs';
@@ -46,10 +47,11 @@ export function toolCallDocumentId(sessionId: string, runId: string, toolCallId:
   return `${runDocumentId(sessionId, runId)}/${toolCallId}`;
 }
 
+/** The output itself when it is text, else its JSON, cut to PREVIEW_LENGTH characters. */
 function preview(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length <= PREVIEW_LENGTH ? text : text.slice(0, PREVIEW_LENGTH);
+  if (typeof value === 'string') return value.length <= PREVIEW_LENGTH ? value : value.slice(0, PREVIEW_LENGTH);
+  return jsonPrefix(value, PREVIEW_LENGTH) ?? null;
 }
 
 
@@ -154,18 +156,21 @@ export class RunsProjection implements Projection {
    * came before its TOOL_CALL), and each changed document is written once.
    */
   async applyBatch(events: RecordedEvent[], context: ProjectionContext): Promise<void> {
-    const decoded: { event: RecordedEvent; e: SessionEvent; runId: string | null }[] = [];
-    const runIds: string[] = [];
-    const toolCallIds: string[] = [];
+    // Each document id is built once per event and kept: a built id is a concatenation, which
+    // every Set and Map lookup of it would otherwise flatten anew.
+    const decoded: { event: RecordedEvent; e: SessionEvent; runId: string | null; id: string }[] = [];
+    const runIds = new Set<string>();
+    const toolCallIds = new Set<string>();
     for (const event of events) {
       const e = decodeSessionEvent(event);
       if (e.type === 'SessionStarted' || e.type === 'SessionUpdated' || e.type === 'SessionEnded') continue;
       const sessionId = event.streamId.slice('session-'.length);
       const runId = e.data.runId;
-      decoded.push({ event, e, runId });
+      const id = runId === null ? '' : runDocumentId(sessionId, runId);
+      decoded.push({ event, e, runId, id });
       if (runId === null) continue;
-      runIds.push(runDocumentId(sessionId, runId));
-      if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') toolCallIds.push(toolCallDocumentId(sessionId, runId, String(e.data.data.toolCallId)));
+      runIds.add(id);
+      if (e.type === 'TOOL_CALL' || e.type === 'TOOL_RESULT') toolCallIds.add(toolCallDocumentId(sessionId, runId, String(e.data.data.toolCallId)));
     }
     if (decoded.length === 0) return;
     const runs = context.collection<RunDocument>(RUNS);
@@ -175,12 +180,11 @@ export class RunsProjection implements Projection {
     const changed = new Map<string, string>();
     const changedCalls = new Map<string, string>();
 
-    for (const { event, e, runId } of decoded) {
+    for (const { event, e, runId, id } of decoded) {
       if (runId === null) continue;
       const sessionId = event.streamId.slice('session-'.length);
       const organizationId = event.metadata.organizationId;
       const revision = event.revision;
-      const id = runDocumentId(sessionId, runId);
       const run = runDocs.get(id);
       const matched = run !== undefined && run.doc.lastRevision < revision;
       if (e.type === 'RunStarted') {

@@ -44,15 +44,44 @@ export function metadataEntry(key: string, value: unknown): string {
  * themselves, so identity tells).
  */
 export function toSessionDocument(view: SessionView, windows: ActivityWindows, previous?: SessionDocument): SessionDocument {
+  const document = documentFields(view, windows, previous) as SessionDocument;
+  document._id = view.id;
+  return document;
+}
+
+/** The stored fields of a view but `_id`, which is the session id. */
+function documentFields(view: SessionView, windows: ActivityWindows, previous?: SessionDocument): Omit<SessionDocument, '_id'> {
+  const fields = copyFields(view, {}) as Omit<SessionDocument, '_id'>;
+  const derived = derivedFields(view, windows, previous);
+  fields.activeUntil = derived.activeUntil;
+  fields.idleDeadline = derived.idleDeadline;
+  fields.searchText = derived.searchText;
+  fields.metadataEntries = derived.metadataEntries;
+  return fields;
+}
+
+type DerivedFields = Pick<SessionDocument, 'activeUntil' | 'idleDeadline' | 'searchText' | 'metadataEntries'>;
+const DERIVED_KEYS: ReadonlySet<string> = new Set(['_id', 'activeUntil', 'idleDeadline', 'searchText', 'metadataEntries']);
+
+function derivedFields(view: SessionView, windows: ActivityWindows, previous?: SessionDocument): DerivedFields {
   const sameText = previous !== undefined && view.title === previous.title && view.preview === previous.preview && view.source === previous.source;
   return {
-    ...view,
-    _id: view.id,
     activeUntil: activeUntil(view, windows),
     idleDeadline: idleDeadline(view),
     searchText: sameText ? previous.searchText : searchTextOf(view),
     metadataEntries: previous !== undefined && view.metadata === previous.metadata ? previous.metadataEntries : metadataEntriesOf(view),
   };
+}
+
+/**
+ * `source`'s own fields added to `target` one by one, not `{ ...source, more }`: V8's object
+ * spread hands out maps that the properties added after it cannot share, and those additions
+ * were most of a rebuild's time in this projection.
+ */
+function copyFields(source: object, target: Record<string, unknown>, skip?: ReadonlySet<string>): Record<string, unknown> {
+  const from = source as Record<string, unknown>;
+  for (const key of Object.keys(from)) if (skip === undefined || !skip.has(key)) target[key] = from[key];
+  return target;
 }
 
 function searchTextOf(view: SessionView): string {
@@ -64,8 +93,7 @@ function metadataEntriesOf(view: SessionView): string[] {
 }
 
 function viewOf(document: SessionDocument): SessionView {
-  const { _id, activeUntil: _a, idleDeadline: _i, searchText: _s, metadataEntries: _m, ...view } = document;
-  return view;
+  return copyFields(document, {}, DERIVED_KEYS) as unknown as SessionView;
 }
 
 export class SessionsProjection implements Projection {
@@ -113,7 +141,8 @@ export class SessionsProjection implements Projection {
     }
     for (const [streamId, group] of byStream) {
       const sessionId = streamId.slice('session-'.length);
-      const current = await sessions.findOne({ _id: sessionId });
+      // Read-only: the fold copies the view out of it and never changes a stored value.
+      const current = await sessions.findOne({ _id: sessionId }, { readOnly: true });
       const before = current ? viewOf(current) : null;
       const applied = before?.sequence ?? -1;
       const fresh = group.filter((event) => event.revision > applied).map((event) => ({ event: decodeSessionEvent(event), revision: event.revision }));
@@ -123,8 +152,8 @@ export class SessionsProjection implements Projection {
         context.changed(SESSIONS, view.organizationId, view.id);
         continue;
       }
-      const { _id, ...fields } = toSessionDocument(view, this.windows);
-      const result = await sessions.updateOne({ _id, sequence: { $lt: view.sequence } }, { $set: fields }, { upsert: true });
+      const fields = documentFields(view, this.windows);
+      const result = await sessions.updateOne({ _id: view.id, sequence: { $lt: view.sequence } }, { $set: fields }, { upsert: true });
       if (result.matchedCount + result.upsertedCount > 0) context.changed(SESSIONS, view.organizationId, view.id);
     }
   }
@@ -137,11 +166,13 @@ export class SessionsProjection implements Projection {
    */
   private async writeChanged(sessions: ReadCollection<SessionDocument>, current: SessionDocument | null, view: SessionView): Promise<boolean> {
     if (!current) return false;
-    const { _id, ...next } = toSessionDocument(view, this.windows, current);
     const set: Record<string, unknown> = {};
     const stored = current as unknown as Record<string, unknown>;
-    for (const [key, value] of Object.entries(next)) if (value !== stored[key]) set[key] = value;
-    const result = await sessions.updateOne({ _id, sequence: current.sequence }, { $set: set });
+    const fields = view as unknown as Record<string, unknown>;
+    for (const key of Object.keys(fields)) if (fields[key] !== stored[key]) set[key] = fields[key];
+    const derived = derivedFields(view, this.windows, current) as unknown as Record<string, unknown>;
+    for (const key of Object.keys(derived)) if (derived[key] !== stored[key]) set[key] = derived[key];
+    const result = await sessions.updateOne({ _id: current._id, sequence: current.sequence }, { $set: set });
     return result.matchedCount > 0;
   }
 }

@@ -52,6 +52,10 @@ export function applyUpdate(current: Document, update: Update, inserting: boolea
   if (isPipelineUpdate(update)) return applyPipeline(current, update);
   const keys = Object.keys(update);
   if (keys.length === 0) throw new ReadStoreError('an update document needs at least one update operator', 9);
+  if (keys.length === 1 && keys[0] === '$set') {
+    const outcome = applyTopLevelSet(current, update.$set);
+    if (outcome !== null) return outcome;
+  }
   const touched = checkPaths(update, keys);
   const modifications: Modification[] = [];
   for (const op of keys) {
@@ -72,6 +76,43 @@ export function applyUpdate(current: Document, update: Update, inserting: boolea
     throw new ReadStoreError("performing an update on the path '_id' would modify the immutable field '_id'", 66);
   }
   return { doc, modified, touched };
+}
+
+/**
+ * A `$set` of top-level fields only (what every projection writes): the general path's result,
+ * without its per-path machinery. Null when `spec` is anything else, for the general path to
+ * apply or to refuse with its own error.
+ */
+function applyTopLevelSet(current: Document, spec: unknown): UpdateOutcome | null {
+  if (!isPlainObject(spec)) return null;
+  const paths = Object.keys(spec);
+  for (const path of paths) if (path.includes('.')) return null;
+  for (const path of paths) checkPath(path);
+  const order = paths.length > 1 && !isAscendingFields(paths) ? [...paths].sort(compareFields) : paths;
+  const doc = shallowCopy(current);
+  let modified = false;
+  for (const key of order) {
+    const next = cloneForStorage(spec[key]);
+    if (Object.prototype.hasOwnProperty.call(doc, key) && sameValue(doc[key], next)) continue;
+    doc[key] = next;
+    modified = true;
+  }
+  if (current._id !== undefined && !sameValue(doc._id, current._id)) {
+    throw new ReadStoreError("performing an update on the path '_id' would modify the immutable field '_id'", 66);
+  }
+  return { doc: doc as Document, modified, touched: paths };
+}
+
+/** comparePaths of two one-part paths. */
+function compareFields(a: string, b: string): number {
+  if (a === b) return 0;
+  if (isIndex(a) && isIndex(b)) return Number(a) - Number(b);
+  return a < b ? -1 : 1;
+}
+
+function isAscendingFields(paths: string[]): boolean {
+  for (let i = 1; i < paths.length; i++) if (compareFields(paths[i - 1]!, paths[i]!) > 0) return false;
+  return true;
 }
 
 function isSorted(modifications: Modification[]): boolean {
@@ -143,7 +184,7 @@ function checkPaths(update: Record<string, unknown>, operators: string[]): strin
       }
     }
   }
-  if (paths.length > 1 && mayOverlap(paths)) {
+  if (paths.length > 1 && (operators.length > 1 || operators[0] === '$rename' || hasDottedPath(paths)) && mayOverlap(paths)) {
     for (let i = 1; i < paths.length; i++) {
       for (let j = 0; j < i; j++) {
         if (overlaps(paths[i]!, paths[j]!)) throw new ReadStoreError(`updating the path '${paths[i]}' would create a conflict at '${paths[j]}'`, 40);
@@ -151,6 +192,12 @@ function checkPaths(update: Record<string, unknown>, operators: string[]): strin
     }
   }
   return paths;
+}
+
+/** One operator's paths (but $rename's, which adds its targets) are distinct keys; undotted, none can be a prefix of another either. */
+function hasDottedPath(paths: string[]): boolean {
+  for (const path of paths) if (path.includes('.')) return true;
+  return false;
 }
 
 /**
