@@ -13,7 +13,13 @@ const WORKER = join(__dirname, '..', 'workers', 'rebuild-worker.js');
 /** Runs the rebuild worker on a store file; resolves with its report. */
 export function runRebuildWorker(file: string, nodeArgs: string[]): Promise<RebuildResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [file], { execArgv: [...nodeArgs, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // NODE_ENV as the server and the projector run in production (npm start, the Dockerfile): the
+    // memory store's development-only freezing of shared documents is not part of a rebuild.
+    const child = fork(WORKER, [file], {
+      execArgv: [...nodeArgs, '--expose-gc'],
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     cleanup.track(child);
     let result: RebuildResult | null = null;
     child.on('message', (message) => (result = message as RebuildResult));
