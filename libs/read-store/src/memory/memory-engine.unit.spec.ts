@@ -244,6 +244,33 @@ describe('update operators', () => {
     expect((next.nested as { list: unknown }).list).toBe((current.nested as { list: unknown }).list);
   });
 
+  it('applies a $set of top-level fields (its own fast path) exactly as the general path does', () => {
+    // `$setOnInsert: {}` changes nothing but sends the same $set down the general path.
+    const general = (current: Document, set: Record<string, unknown>, inserting: boolean) => applyUpdate(current, { $set: set, $setOnInsert: {} }, inserting);
+    const sets: Record<string, unknown>[] = [
+      { s: 'text' },
+      { s: 'other', n: 1 },
+      { z: 1, a: 2, m: { x: [1, { y: 2 }] } },
+      { '10': 'ten', '9': 'nine', b: null, nested: { list: [1, 2], deep: { v: 1 } } },
+      { n: 1, _id: 'a' },
+      { when: new Date(0), missing: undefined },
+      {},
+    ];
+    for (const set of sets) {
+      for (const inserting of [false, true]) {
+        const fast = applyUpdate(doc(), { $set: set }, inserting);
+        const slow = general(doc(), set, inserting);
+        expect(fast.doc).toEqual(slow.doc);
+        expect(Object.keys(fast.doc)).toEqual(Object.keys(slow.doc));
+        expect(fast.modified).toBe(slow.modified);
+        expect([...fast.touched!].sort()).toEqual([...slow.touched!].sort());
+      }
+    }
+    expect(() => applyUpdate(doc(), { $set: { '': 1 } }, false)).toThrow(/invalid update path/);
+    expect(() => applyUpdate(doc(), { $set: { $bad: 1 } }, false)).toThrow(/invalid update path/);
+    expect(() => applyUpdate(doc(), { $set: { _id: 'b' } }, false)).toThrow(/immutable/);
+  });
+
   it('rejects conflicting paths, paths through scalars, and changes to _id', () => {
     expect(() => applyUpdate(doc(), { $set: { nested: 1, 'nested.deep': 2 } }, false)).toThrow(ReadStoreError);
     expect(() => applyUpdate(doc(), { $set: { 's.inner': 1 } }, false)).toThrow(/cannot create field/);

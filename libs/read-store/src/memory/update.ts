@@ -88,10 +88,11 @@ function applyTopLevelSet(current: Document, spec: unknown): UpdateOutcome | nul
   const paths = Object.keys(spec);
   for (const path of paths) if (path.includes('.')) return null;
   for (const path of paths) checkPath(path);
-  const order = paths.length > 1 && !isAscendingFields(paths) ? [...paths].sort(compareFields) : paths;
+  // Object.keys gave a fresh array: sorted in place, it is also the touched paths.
+  if (paths.length > 1 && !isAscendingFields(paths)) paths.sort(compareFields);
   const doc = shallowCopy(current);
   let modified = false;
-  for (const key of order) {
+  for (const key of paths) {
     const next = cloneForStorage(spec[key]);
     if (Object.prototype.hasOwnProperty.call(doc, key) && sameValue(doc[key], next)) continue;
     doc[key] = next;
