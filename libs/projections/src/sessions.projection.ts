@@ -51,13 +51,7 @@ export function toSessionDocument(view: SessionView, windows: ActivityWindows, p
 
 /** The stored fields of a view but `_id`, which is the session id. */
 function documentFields(view: SessionView, windows: ActivityWindows, previous?: SessionDocument): Omit<SessionDocument, '_id'> {
-  const fields = copyFields(view, {}) as Omit<SessionDocument, '_id'>;
-  const derived = derivedFields(view, windows, previous);
-  fields.activeUntil = derived.activeUntil;
-  fields.idleDeadline = derived.idleDeadline;
-  fields.searchText = derived.searchText;
-  fields.metadataEntries = derived.metadataEntries;
-  return fields;
+  return copyFields(derivedFields(view, windows, previous), copyFields(view, {})) as Omit<SessionDocument, '_id'>;
 }
 
 type DerivedFields = Pick<SessionDocument, 'activeUntil' | 'idleDeadline' | 'searchText' | 'metadataEntries'>;
@@ -166,12 +160,10 @@ export class SessionsProjection implements Projection {
    */
   private async writeChanged(sessions: ReadCollection<SessionDocument>, current: SessionDocument | null, view: SessionView): Promise<boolean> {
     if (!current) return false;
-    const set: Record<string, unknown> = {};
+    const next = documentFields(view, this.windows, current) as Record<string, unknown>;
     const stored = current as unknown as Record<string, unknown>;
-    const fields = view as unknown as Record<string, unknown>;
-    for (const key of Object.keys(fields)) if (fields[key] !== stored[key]) set[key] = fields[key];
-    const derived = derivedFields(view, this.windows, current) as unknown as Record<string, unknown>;
-    for (const key of Object.keys(derived)) if (derived[key] !== stored[key]) set[key] = derived[key];
+    const set: Record<string, unknown> = {};
+    for (const key of Object.keys(next)) if (next[key] !== stored[key]) set[key] = next[key];
     const result = await sessions.updateOne({ _id: current._id, sequence: current.sequence }, { $set: set });
     return result.matchedCount > 0;
   }

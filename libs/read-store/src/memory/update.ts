@@ -72,9 +72,7 @@ export function applyUpdate(current: Document, update: Update, inserting: boolea
     if (applyOperator(draft, op, parts, arg, inserting)) modified = true;
   }
   const doc = draft.root as Document;
-  if (current._id !== undefined && !sameValue(doc._id, current._id)) {
-    throw new ReadStoreError("performing an update on the path '_id' would modify the immutable field '_id'", 66);
-  }
+  keepsId(current, doc);
   return { doc, modified, touched };
 }
 
@@ -98,13 +96,18 @@ function applyTopLevelSet(current: Document, spec: unknown): UpdateOutcome | nul
     doc[key] = next;
     modified = true;
   }
-  if (current._id !== undefined && !sameValue(doc._id, current._id)) {
-    throw new ReadStoreError("performing an update on the path '_id' would modify the immutable field '_id'", 66);
-  }
+  keepsId(current, doc);
   return { doc: doc as Document, modified, touched: paths };
 }
 
-/** comparePaths of two one-part paths. */
+/** An update may not change a stored document's _id (MongoDB's error 66). */
+function keepsId(current: Document, doc: Record<string, unknown>): void {
+  if (current._id !== undefined && !sameValue(doc._id, current._id)) {
+    throw new ReadStoreError("performing an update on the path '_id' would modify the immutable field '_id'", 66);
+  }
+}
+
+/** Two path parts in MongoDB's order: array positions as numbers, anything else as text. */
 function compareFields(a: string, b: string): number {
   if (a === b) return 0;
   if (isIndex(a) && isIndex(b)) return Number(a) - Number(b);
@@ -130,11 +133,8 @@ interface Modification {
 function comparePaths(a: readonly string[], b: readonly string[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x === y) continue;
-    if (isIndex(x) && isIndex(y)) return Number(x) - Number(y);
-    return x < y ? -1 : 1;
+    const order = compareFields(a[i]!, b[i]!);
+    if (order !== 0) return order;
   }
   return a.length - b.length;
 }
@@ -144,9 +144,7 @@ function applyPipeline(current: Document, pipeline: Record<string, unknown>[]): 
   const copy = [cloneValue(current) as Record<string, unknown>];
   mingoPipelineUpdate(copy, {}, pipeline as never);
   const doc = cloneForStorage(copy[0]) as Document;
-  if (current._id !== undefined && !sameValue(doc._id, current._id)) {
-    throw new ReadStoreError("performing an update on the path '_id' would modify the immutable field '_id'", 66);
-  }
+  keepsId(current, doc);
   return { doc, modified: !sameValue(doc, current), touched: null };
 }
 
