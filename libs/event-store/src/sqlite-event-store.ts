@@ -48,9 +48,10 @@ export interface SqliteEventStoreOptions {
 /** The checkpointer's pace while the WAL grows, and while it does not. */
 const CHECKPOINT_BUSY_MS = 50;
 const CHECKPOINT_IDLE_MS = 1000;
-/** The WAL size past which the writer finishes a checkpoint itself, how often it looks, and what the file is cut back to when it starts over. */
+/** The WAL size past which commits wait for the checkpointer to catch up, how often that is looked at, the longest wait, and what the file is cut back to when it starts over. */
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 const WAL_CHECK_MS = 100;
+const WAL_HOLD_MAX_MS = 1000;
 const WAL_KEPT_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -150,6 +151,10 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly walPath: string;
   private lastWalCheck = 0;
+  private checkpointerAlive = false;
+  /** While the checkpointer thread finishes a checkpoint for the WAL's bound, commits wait for it. */
+  private walHold: Promise<void> | null = null;
+  private releaseWalHold: (() => void) | null = null;
   private readonly wakeups = new Set<Wakeup>();
   private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly readAllByPrefixCount = new Map<number, Database.Statement<unknown[], RawEventRow>>();
@@ -195,10 +200,15 @@ export class SqliteEventStore implements EventStore {
 
     this.checkpointer = this.startCheckpointer(path, options);
     this.walPath = `${path}-wal`;
-    this.write = createGroupCommitWriter(this.db, options.maxKnownIds ?? 2_000_000, () => {
-      for (const wakeup of this.wakeups) wakeup.signal();
-      this.boundWal();
-    });
+    this.write = createGroupCommitWriter(
+      this.db,
+      options.maxKnownIds ?? 2_000_000,
+      () => {
+        for (const wakeup of this.wakeups) wakeup.signal();
+        this.boundWal();
+      },
+      () => this.walHold,
+    );
     // One snapshot for the page and the head, so "nothing matched up to head" is true of the same state.
     this.readPageTransaction = this.db.transaction((after: number, prefixes: string[] | undefined) => ({
       events: this.selectAll(after, prefixes, this.pageSize),
@@ -282,21 +292,33 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * The WAL's bound, when the checkpointer thread cannot get there alone: past WAL_SIZE_LIMIT_BYTES
-   * (looked at every WAL_CHECK_MS, after a commit), this connection copies what the thread has
-   * not copied yet. The next write then finds every frame copied and starts the WAL over. Under
-   * the heaviest load this costs the event loop one short checkpoint per WAL_SIZE_LIMIT_BYTES.
+   * (looked at every WAL_CHECK_MS, after a commit), the commits wait while the thread copies what
+   * it has not copied yet (WAL_HOLD_MAX_MS at most); the next commit then finds every frame copied
+   * and starts the WAL over. The appends meanwhile queue and commit together, and the event loop
+   * stays free: under the heaviest load, one wait of a few milliseconds per WAL_SIZE_LIMIT_BYTES.
    */
   private boundWal(): void {
-    if (this.checkpointer === null) return;
+    const checkpointer = this.checkpointer;
+    if (checkpointer === null || !this.checkpointerAlive || this.walHold !== null) return;
     const now = performance.now();
     if (now - this.lastWalCheck < WAL_CHECK_MS) return;
     this.lastWalCheck = now;
-    try {
-      if ((statSync(this.walPath, { throwIfNoEntry: false })?.size ?? 0) <= WAL_SIZE_LIMIT_BYTES) return;
-      this.db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // A missed bound is retried after the next commit; the commit itself has succeeded.
-    }
+    if ((statSync(this.walPath, { throwIfNoEntry: false })?.size ?? 0) <= WAL_SIZE_LIMIT_BYTES) return;
+    this.walHold = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.endWalHold(), WAL_HOLD_MAX_MS);
+      this.releaseWalHold = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    checkpointer.postMessage('checkpoint');
+  }
+
+  private endWalHold(): void {
+    const release = this.releaseWalHold;
+    this.releaseWalHold = null;
+    this.walHold = null;
+    release?.();
   }
 
   /**
@@ -335,6 +357,13 @@ export class SqliteEventStore implements EventStore {
         timer = setTimeout(checkpoint, growing ? workerData.busyMs : workerData.idleMs);
       };
       timer = setTimeout(checkpoint, workerData.idleMs);
+      // The writer holds its commits for this one: with no write under way it copies every frame.
+      parentPort.on('message', (message) => {
+        if (message !== 'checkpoint') return;
+        clearTimeout(timer);
+        checkpoint();
+        parentPort.postMessage('checkpointed');
+      });
       parentPort.on('close', () => { clearTimeout(timer); db.close(); });
     `;
     try {
@@ -352,7 +381,13 @@ export class SqliteEventStore implements EventStore {
       worker.unref();
       this.db.pragma('wal_autocheckpoint = 0');
       this.db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
+      this.checkpointerAlive = true;
+      worker.on('message', (message) => {
+        if (message === 'checkpointed') this.endWalHold();
+      });
       const takeBack = () => {
+        this.checkpointerAlive = false;
+        this.endWalHold();
         if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
       };
       worker.on('error', takeBack);

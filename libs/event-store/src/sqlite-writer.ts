@@ -57,7 +57,13 @@ export interface WriteOutcome {
  * the stream. Only a run contiguous from revision 0 is trusted; revisions past it (a file written
  * before the table existed, or a gap) are read from the events and their hashes written back.
  */
-export function createGroupCommitWriter(db: Database.Database, maxKnownIds: number, onCommitted: () => void): (request: WriteRequest) => Promise<WriteOutcome> {
+export function createGroupCommitWriter(
+  db: Database.Database,
+  maxKnownIds: number,
+  onCommitted: () => void,
+  /** While this gives a promise, commits wait for it; the appends queue meanwhile and commit together after. */
+  held: () => Promise<void> | null = () => null,
+): (request: WriteRequest) => Promise<WriteOutcome> {
   type Request = WriteRequest & { resolve(outcome: WriteOutcome): void };
   interface Known {
     revision: number;
@@ -250,6 +256,12 @@ export function createGroupCommitWriter(db: Database.Database, maxKnownIds: numb
   let scheduled = false;
 
   function commit(): void {
+    const hold = held();
+    if (hold !== null) {
+      // Still scheduled: appends issued meanwhile join this queue instead of scheduling another commit.
+      hold.then(commit, commit);
+      return;
+    }
     scheduled = false;
     const requests = queue;
     queue = [];
