@@ -378,7 +378,6 @@ export class SqliteEventStore implements EventStore {
           idleMs: CHECKPOINT_IDLE_MS,
         },
       });
-      worker.unref();
       this.db.pragma('wal_autocheckpoint = 0');
       this.db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
       this.checkpointerAlive = true;
@@ -392,6 +391,8 @@ export class SqliteEventStore implements EventStore {
       };
       worker.on('error', takeBack);
       worker.on('exit', takeBack);
+      // Last: a 'message' listener refs the worker's port again, and a store left open must not keep its process alive.
+      worker.unref();
       return worker;
     } catch {
       return null;

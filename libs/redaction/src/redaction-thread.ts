@@ -53,7 +53,6 @@ export class RedactionThread {
     private readonly minChars = THREAD_MIN_CHARS,
   ) {
     const worker = new Worker(entry);
-    worker.unref();
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
       worker.once('message', (status: ThreadStatus) => (status.ready ? resolve() : reject(new Error(`the redaction thread could not load the rules: ${status.message}`))));
@@ -65,6 +64,9 @@ export class RedactionThread {
     });
     worker.on('error', (error) => this.lose(error.message));
     worker.on('exit', (code) => this.lose(`exited with code ${code}`));
+    // The thread holds its process only while it owes an answer (the start, a batch): a process
+    // done with it ends without closing it.
+    this.ready.then(() => this.releaseProcess(), () => undefined);
   }
 
   /** Nest calls this at startup: a thread that cannot load the rules fails the start, as a broken install should. */
@@ -87,11 +89,13 @@ export class RedactionThread {
     const id = (this.nextId += 1);
     return new Promise<RedactionResult[]>((resolve, reject) => {
       this.pending.set(id, { values, resolve, reject });
+      if (this.pending.size === 1) worker.ref();
       try {
         worker.postMessage({ id, values: values as unknown[] } satisfies BatchRequest);
       } catch {
         // Not structured-cloneable (no JSON value is like that): redacted here instead.
         this.pending.delete(id);
+        this.releaseProcess();
         this.local.redactBatch(values).then(resolve, reject);
       }
     });
@@ -101,11 +105,16 @@ export class RedactionThread {
     const pending = this.pending.get(answer.id);
     if (!pending) return;
     this.pending.delete(answer.id);
+    this.releaseProcess();
     if ('failed' in answer) {
       this.local.redactBatch(pending.values).then(pending.resolve, pending.reject);
       return;
     }
     pending.resolve(answer.results.map((result, index) => result ?? { value: pending.values[index], rules: [] }));
+  }
+
+  private releaseProcess(): void {
+    if (this.pending.size === 0) this.worker?.unref();
   }
 
   /** The thread is gone: what it held, and everything after, is redacted on the event loop. */

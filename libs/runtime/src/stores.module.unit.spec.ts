@@ -36,6 +36,7 @@ describe('the projector process, by its module wiring', () => {
 
   afterEach(async () => {
     for (const context of contexts.splice(0)) await context.close();
+    await eventStore.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
