@@ -152,9 +152,8 @@ export class SqliteEventStore implements EventStore {
   private readonly walPath: string;
   private lastWalCheck = 0;
   private checkpointerAlive = false;
-  /** While the checkpointer thread finishes a checkpoint for the WAL's bound, commits wait for it. */
-  private walHold: Promise<void> | null = null;
-  private releaseWalHold: (() => void) | null = null;
+  /** While the checkpointer thread finishes a checkpoint for the WAL's bound, commits wait for `done`. */
+  private walHold: { done: Promise<void>; release(): void } | null = null;
   private readonly wakeups = new Set<Wakeup>();
   private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly readAllByPrefixCount = new Map<number, Database.Statement<unknown[], RawEventRow>>();
@@ -207,7 +206,7 @@ export class SqliteEventStore implements EventStore {
         for (const wakeup of this.wakeups) wakeup.signal();
         this.boundWal();
       },
-      () => this.walHold,
+      () => this.walHold?.done ?? null,
     );
     // One snapshot for the page and the head, so "nothing matched up to head" is true of the same state.
     this.readPageTransaction = this.db.transaction((after: number, prefixes: string[] | undefined) => ({
@@ -304,21 +303,22 @@ export class SqliteEventStore implements EventStore {
     if (now - this.lastWalCheck < WAL_CHECK_MS) return;
     this.lastWalCheck = now;
     if ((statSync(this.walPath, { throwIfNoEntry: false })?.size ?? 0) <= WAL_SIZE_LIMIT_BYTES) return;
-    this.walHold = new Promise<void>((resolve) => {
+    let release = (): void => undefined;
+    const done = new Promise<void>((resolve) => {
       const timer = setTimeout(() => this.endWalHold(), WAL_HOLD_MAX_MS);
-      this.releaseWalHold = () => {
+      release = () => {
         clearTimeout(timer);
         resolve();
       };
     });
+    this.walHold = { done, release };
     checkpointer.postMessage('checkpoint');
   }
 
   private endWalHold(): void {
-    const release = this.releaseWalHold;
-    this.releaseWalHold = null;
+    const hold = this.walHold;
     this.walHold = null;
-    release?.();
+    hold?.release();
   }
 
   /**
