@@ -1,28 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runNode } from './support/node-process';
 
 const DIST = join(__dirname, '..', 'dist', 'libs');
-
-/** Runs a script on the built code; resolves with its exit code, or 'alive' when it is still running after `ms`. */
-function runScript(script: string, ms: number): Promise<{ code: number | null | 'alive'; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let alive = false;
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      alive = true;
-      child.kill('SIGKILL');
-    }, ms);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: alive ? 'alive' : code, stderr });
-    });
-  });
-}
 
 /**
  * The checkpointer and redaction threads are unref'd: a process that is done (a CLI command, a
@@ -48,9 +29,9 @@ describe('the store threads (built)', () => {
         process.stderr.write('thread ' + thread.counts.thread + ' rules ' + redacted.rules.join(',') + ' stored ' + stored.data.text.slice(0, 30) + '\\n');
       })().catch((error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });
     `;
-    const { code, stderr } = await runScript(script, 15_000);
+    const { code, stderr, timedOut } = await runNode(['-e', script], { timeoutMs: 15_000 });
     // The thread did the redacting and the append committed: both were running when the script ran out.
     expect(stderr).toMatch(/^thread 1 rules \S+ stored key \[REDACTED:/);
-    expect(code).toBe(0);
+    expect({ timedOut, code }).toEqual({ timedOut: false, code: 0 });
   }, 30_000);
 });
