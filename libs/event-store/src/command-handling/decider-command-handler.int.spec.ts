@@ -108,3 +108,111 @@ describe('the generic decider command handler, on a real SQLite store', () => {
     expect(streams.get('counter-1').state).toEqual({ total: 6, events: 2 });
   });
 });
+
+describe('commands that queue up on one stream, written together', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let appends: { expected: unknown; events: number }[];
+  /** The store, counting appends; `before` runs ahead of each one (e.g. another writer getting in). */
+  let counted: (before?: () => Promise<void>) => Pick<SqliteEventStore, 'readStream' | 'append'>;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-handler-batch-'));
+    store = new SqliteEventStore(join(dir, 'events.sqlite'));
+    appends = [];
+    counted = (before) => ({
+      readStream: (stream, options) => store.readStream(stream, options),
+      append: async (stream, events, expected) => {
+        appends.push({ expected, events: events.length });
+        await before?.();
+        return store.append(stream, events, expected);
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const totals = async (stream: string) => (await store.readStream(stream)).map((e) => (e.data as { by: number }).by);
+
+  it('appends them at once, in the order they came, each answered with its own revisions', async () => {
+    const handler = new DeciderCommandHandler(counted(), counter);
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, by) => handler.handle('counter-1', { ids: [randomUUID(), randomUUID()], by }, encode)));
+    expect(appends).toEqual([{ expected: 'no_stream', events: 20 }]);
+    expect(outcomes.map((o) => [o.appended?.firstRevision, o.appended?.lastRevision])).toEqual(Array.from({ length: 10 }, (_, i) => [2 * i, 2 * i + 1]));
+    expect(await totals('counter-1')).toEqual(Array.from({ length: 10 }, (_, by) => [by, by]).flat());
+    expect((await handler.load('counter-1')).state).toEqual({ total: 90, events: 20 });
+  });
+
+  it('queues what comes while an append is being committed, and writes it as the next batch', async () => {
+    const handler = new DeciderCommandHandler(counted(), counter);
+    const first = handler.handle('counter-1', { ids: [randomUUID()], by: 1 }, encode);
+    await new Promise((resolve) => setImmediate(resolve)); // the first append is under way
+    const later = Array.from({ length: 5 }, () => handler.handle('counter-1', { ids: [randomUUID()], by: 1 }, encode));
+    await Promise.all([first, ...later]);
+    expect(appends).toEqual([
+      { expected: 'no_stream', events: 1 },
+      { expected: 0, events: 5 },
+    ]);
+  });
+
+  it('fails a command whose decision throws alone; the others of its batch are stored', async () => {
+    const strict: Decider<Add, Added, Total> = {
+      ...counter,
+      decide: (command, state) => {
+        if (command.by < 0) throw new RangeError('cannot add a negative amount');
+        return counter.decide(command, state);
+      },
+    };
+    const handler = new DeciderCommandHandler(counted(), strict);
+    const results = await Promise.allSettled([1, -1, 2].map((by) => handler.handle('counter-1', { ids: [randomUUID()], by }, encode)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(RangeError);
+    expect(appends).toHaveLength(1);
+    expect(await totals('counter-1')).toEqual([1, 2]);
+  });
+
+  it('stores an id that two commands of one batch carry once, and tells the second where', async () => {
+    const handler = new DeciderCommandHandler(counted(), counter);
+    const id = randomUUID();
+    const [first, retry] = await Promise.all([handler.handle('counter-1', { ids: [id], by: 5 }, encode), handler.handle('counter-1', { ids: [id], by: 5 }, encode)]);
+    expect(first).toMatchObject({ appended: { firstRevision: 0, lastRevision: 0 }, deduplicated: 0 });
+    expect(retry).toMatchObject({ appended: null, deduplicated: 1, deduplicatedRevisions: [0] });
+    expect(await totals('counter-1')).toEqual([5]);
+  });
+
+  it('decides the whole batch again on fresh state after a conflict', async () => {
+    let foreign = true;
+    const handler = new DeciderCommandHandler(
+      counted(async () => {
+        if (!foreign) return;
+        foreign = false;
+        await store.append('counter-1', [encode({ id: randomUUID(), type: 'Added', by: 100 })], 'any');
+      }),
+      counter,
+    );
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => handler.handle('counter-1', { ids: [randomUUID()], by: 1 }, encode)));
+    expect(appends).toEqual([
+      { expected: 'no_stream', events: 4 },
+      { expected: 0, events: 4 },
+    ]);
+    expect(outcomes.map((o) => o.appended?.lastRevision)).toEqual([1, 2, 3, 4]);
+    expect(await totals('counter-1')).toEqual([100, 1, 1, 1, 1]);
+    expect((await handler.load('counter-1')).state).toEqual({ total: 104, events: 5 });
+  });
+
+  it('shows no event of a batch to load() before its append has returned', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handler = new DeciderCommandHandler(counted(() => gate), counter);
+    const pending = Promise.all([1, 2].map((by) => handler.handle('counter-1', { ids: [randomUUID()], by }, encode)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(appends).toHaveLength(1);
+    expect((await handler.load('counter-1')).revision).toBe(-1);
+    release();
+    await pending;
+    expect((await handler.load('counter-1')).state).toEqual({ total: 3, events: 2 });
+  });
+});

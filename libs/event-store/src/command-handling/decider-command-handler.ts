@@ -1,3 +1,4 @@
+import { validateAppend } from '../append-rules';
 import { WrongExpectedRevisionError } from '../errors';
 import type { EventStore, EventToAppend, ExpectedRevision, Position, RecordedEvent } from '../event-store.port';
 
@@ -52,6 +53,24 @@ export interface HandledCommand<Event, State> {
   deduplicatedRevisions: number[];
 }
 
+/**
+ * The ids of a branch: those of the stream it came from (read through, never copied: a long
+ * stream holds 100 000) and, as its own entries, the ids folded into the branch.
+ */
+class BranchIds extends Map<string, number> {
+  constructor(private readonly base: ReadonlyMap<string, number>) {
+    super();
+  }
+
+  override get(id: string): number | undefined {
+    return super.get(id) ?? this.base.get(id);
+  }
+
+  override has(id: string): boolean {
+    return super.has(id) || this.base.has(id);
+  }
+}
+
 export const MAX_CONFLICT_RETRIES = 5;
 const CACHE_LIMIT = 10_000;
 
@@ -94,13 +113,40 @@ export class FoldedStreams<Command, Event extends { id: string }, State> {
 
   /** Folds events just appended, the last one at `lastRevision`. */
   fold(stream: FoldedStream<State>, events: readonly Event[], lastRevision: number, position: Position | null): void {
+    this.evolveInto(stream, events, lastRevision, position);
+    this.remember(stream);
+  }
+
+  /**
+   * A copy of `stream` to decide ahead on, for events not stored yet: `foldAhead` changes the
+   * copy only, so what `get` and `load` give stays what the store holds until `adopt`.
+   */
+  branch(stream: FoldedStream<State>): FoldedStream<State> {
+    return { ...stream, eventIds: new BranchIds(stream.eventIds) };
+  }
+
+  /** Folds events into a branch, the first one at the branch's next revision. */
+  foldAhead(branch: FoldedStream<State>, events: readonly Event[]): void {
+    this.evolveInto(branch, events, branch.revision + events.length, null);
+  }
+
+  /** The branch's events are stored, the last one at `position`: `stream` takes the branch's state. */
+  adopt(stream: FoldedStream<State>, branch: FoldedStream<State>, position: Position): void {
+    stream.state = branch.state;
+    // A branch's own entries are the ids folded into it (see BranchIds).
+    for (const [id, revision] of branch.eventIds) stream.eventIds.set(id, revision);
+    stream.revision = branch.revision;
+    stream.lastPosition = position;
+    this.remember(stream);
+  }
+
+  private evolveInto(stream: FoldedStream<State>, events: readonly Event[], lastRevision: number, position: Position | null): void {
     const firstRevision = lastRevision - events.length + 1;
     const numbered = events.map((event, index) => ({ event, revision: firstRevision + index }));
     stream.state = this.evolve(stream.state, numbered);
     for (const { event, revision } of numbered) stream.eventIds.set(event.id, revision);
     stream.revision = lastRevision;
     stream.lastPosition = position;
-    this.remember(stream);
   }
 
   private evolve(state: State, events: readonly { event: Event; revision: number }[]): State {
@@ -126,27 +172,6 @@ export class FoldedStreams<Command, Event extends { id: string }, State> {
   }
 }
 
-/**
- * Serialises work per key inside this process. Commands on one session then never race each
- * other here (other processes are still held off by the expected revision), and commands on
- * different sessions run side by side.
- */
-export class KeyedLock {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(work, work);
-    const tail = result.catch(() => undefined);
-    this.tails.set(key, tail);
-    try {
-      return await result;
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
 /** A command that met a revision conflict on every attempt. */
 export class ConcurrentChangeError extends Error {
   readonly code = 'CONFLICT' as const;
@@ -168,16 +193,45 @@ export interface DeciderCommandHandlerOptions {
   conflict?(streamId: string, attempts: number): Error;
 }
 
+/** Commands on one stream written together at most, and their events at most (a lone command may carry more). */
+const MAX_BATCH_COMMANDS = 64;
+const MAX_BATCH_EVENTS = 2_000;
+
+interface Queued<Command, Event, State> {
+  command: Command;
+  encode: (event: Event) => EventToAppend;
+  resolve(outcome: HandledCommand<Event, State>): void;
+  reject(error: unknown): void;
+}
+
+/** A command of a batch as decided: its events and their encoded form, or nothing to write. */
+interface Decided<Command, Event, State> {
+  item: Queued<Command, Event, State>;
+  events: Event[];
+  deduplicated: number;
+  deduplicatedRevisions: number[];
+  /** Revision of its first event in the batch's append (when it has events). */
+  firstRevision: number;
+}
+
 /**
  * The one command handler: load the stream (or catch up from the folded copy by reading only
  * newer events), drop the events already stored, decide, append with the expected revision. A
  * revision conflict (another process appended first) is retried a bounded number of times on
  * fresh state. Commands on one stream are serialised inside this process; other processes are
  * held off by the expected revision.
+ *
+ * Commands on one stream that queue up while an append of that stream is being committed are
+ * then decided one after another, each on the state the previous ones leave, and written in one
+ * append: one commit for the lot instead of one commit (one turn of the event loop, one fsync)
+ * each, so a busy session is not held to one command per commit. Each command is answered with
+ * its own revisions once that append is durable; one that is refused (its decision throws) fails
+ * alone; a conflict retries the whole batch on fresh state.
  */
 export class DeciderCommandHandler<Command, Event extends { id: string }, State> {
   private readonly streams: FoldedStreams<Command, Event, State>;
-  private readonly locks = new KeyedLock();
+  /** Commands waiting for their stream's append under way, by stream. */
+  private readonly queues = new Map<string, Queued<Command, Event, State>[]>();
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -196,7 +250,17 @@ export class DeciderCommandHandler<Command, Event extends { id: string }, State>
   }
 
   handle(streamId: string, command: Command, encode: (event: Event) => EventToAppend): Promise<HandledCommand<Event, State>> {
-    const work = this.locks.run(streamId, () => this.attempt(streamId, command, encode));
+    const work = new Promise<HandledCommand<Event, State>>((resolve, reject) => {
+      const item = { command, encode, resolve, reject };
+      const queue = this.queues.get(streamId);
+      if (queue) {
+        queue.push(item);
+        return;
+      }
+      this.queues.set(streamId, [item]);
+      // On a later microtask, as the lock this replaced ran its first command.
+      void Promise.resolve().then(() => this.writeQueue(streamId));
+    });
     this.inFlight.add(work);
     const forget = () => this.inFlight.delete(work);
     work.then(forget, forget);
@@ -208,26 +272,96 @@ export class DeciderCommandHandler<Command, Event extends { id: string }, State>
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async attempt(streamId: string, command: Command, encode: (event: Event) => EventToAppend): Promise<HandledCommand<Event, State>> {
+  /** Writes the stream's queue, batch after batch, until no command waits. */
+  private async writeQueue(streamId: string): Promise<void> {
+    const queue = this.queues.get(streamId)!;
+    while (queue.length > 0) {
+      const batch = this.takeBatch(queue);
+      // `write` settles every command itself; this only keeps an unforeseen throw from stalling the queue.
+      await this.write(streamId, batch).catch((error: unknown) => {
+        for (const item of batch) item.reject(error);
+      });
+    }
+    this.queues.delete(streamId);
+  }
+
+  /** The first commands of the queue, as many as one append takes (judged by what they carry). */
+  private takeBatch(queue: Queued<Command, Event, State>[]): Queued<Command, Event, State>[] {
+    let count = 1;
+    let events = sizeOf(queue[0]!.command);
+    while (count < queue.length && count < MAX_BATCH_COMMANDS) {
+      events += sizeOf(queue[count]!.command);
+      if (events > MAX_BATCH_EVENTS) break;
+      count += 1;
+    }
+    return queue.splice(0, count);
+  }
+
+  /** Decides and appends a batch, retrying it on conflicts; settles every command of it, never throws. */
+  private async write(streamId: string, batch: Queued<Command, Event, State>[]): Promise<void> {
     const maxRetries = this.options.maxConflictRetries ?? MAX_CONFLICT_RETRIES;
-    for (let attempt = 1; ; attempt += 1) {
-      const stream = await this.load(streamId);
-      const { events, expected, storedRevisions, allStored } = this.streams.decide(stream, command);
-      const deduplicated = storedRevisions.length;
-      if (events.length === 0) {
-        // Every event was a retry (nothing new to decide), or the command changes nothing.
-        return { stream, events, appended: null, deduplicated, deduplicatedRevisions: allStored ? storedRevisions : [] };
+    let pending = batch;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      let stream: FoldedStream<State>;
+      try {
+        stream = await this.load(streamId);
+      } catch (error) {
+        for (const item of pending) item.reject(error);
+        return;
+      }
+      const expected: ExpectedRevision = stream.revision === -1 ? 'no_stream' : stream.revision;
+      const ahead = this.streams.branch(stream);
+      const decided: Decided<Command, Event, State>[] = [];
+      const toAppend: EventToAppend[] = [];
+      for (const item of pending) {
+        try {
+          const decision = this.streams.decide(ahead, item.command);
+          const encoded = decision.events.map(item.encode);
+          // Checked alone, so a malformed command cannot fail the others it is written with.
+          if (encoded.length > 0) validateAppend(streamId, encoded, expected);
+          decided.push({
+            item,
+            events: decision.events,
+            deduplicated: decision.storedRevisions.length,
+            deduplicatedRevisions: decision.allStored ? decision.storedRevisions : [],
+            firstRevision: ahead.revision + 1,
+          });
+          if (encoded.length === 0) continue;
+          toAppend.push(...encoded);
+          // The next command of the batch decides on these events (and knows their ids).
+          this.streams.foldAhead(ahead, decision.events);
+        } catch (error) {
+          item.reject(error);
+        }
+      }
+      if (toAppend.length === 0) {
+        for (const d of decided) d.item.resolve({ stream, events: [], appended: null, deduplicated: d.deduplicated, deduplicatedRevisions: d.deduplicatedRevisions });
+        return;
       }
       try {
-        const result = await this.store.append(streamId, events.map(encode), expected);
-        this.streams.fold(stream, events, result.nextRevision, result.position);
-        const appended = { firstRevision: result.nextRevision - events.length + 1, lastRevision: result.nextRevision, position: result.position };
-        return { stream, events, appended, deduplicated, deduplicatedRevisions: [] };
+        const result = await this.store.append(streamId, toAppend, expected);
+        this.streams.adopt(stream, ahead, result.position);
+        for (const d of decided) {
+          const appended = d.events.length === 0 ? null : { firstRevision: d.firstRevision, lastRevision: d.firstRevision + d.events.length - 1, position: result.position };
+          d.item.resolve({ stream, events: d.events, appended, deduplicated: d.deduplicated, deduplicatedRevisions: d.deduplicatedRevisions });
+        }
+        return;
       } catch (error) {
         this.streams.forget(streamId);
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= maxRetries) throw this.options.conflict?.(streamId, attempt) ?? new ConcurrentChangeError(streamId, attempt);
+        const conflict = error instanceof WrongExpectedRevisionError;
+        if (!conflict || attempt >= maxRetries) {
+          const failure = conflict ? (this.options.conflict?.(streamId, attempt) ?? new ConcurrentChangeError(streamId, attempt)) : error;
+          for (const d of decided) d.item.reject(failure);
+          return;
+        }
+        pending = decided.map((d) => d.item);
       }
     }
   }
+}
+
+/** How many events a command carries, for sizing a batch: its `events` when it has them, else one. */
+function sizeOf(command: unknown): number {
+  const events = (command as { events?: unknown } | null)?.events;
+  return Array.isArray(events) ? events.length : 1;
 }
