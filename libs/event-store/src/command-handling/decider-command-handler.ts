@@ -204,7 +204,7 @@ interface Queued<Command, Event, State> {
   reject(error: unknown): void;
 }
 
-/** A command of a batch as decided: its events and their encoded form, or nothing to write. */
+/** A command of a batch as decided: its events (none when all were stored already) and where they go. */
 interface Decided<Command, Event, State> {
   item: Queued<Command, Event, State>;
   events: Event[];
