@@ -10,6 +10,7 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+const REAL_STORES_TIMEOUT = '<rootDir>/test/support/real-stores-timeout.ts';
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
@@ -19,9 +20,9 @@ const shared = {
 module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.unit.spec.ts'] },
-    // Integration files run on real stores (an fsync a commit): some take 3-5 s on a slow 2-core machine.
-    { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'], testTimeout: 30_000 },
-    // End-to-end files start real servers (a few seconds each on a loaded, shared machine).
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'], testTimeout: 60_000 },
+    // Integration files run on real stores, end-to-end files start real servers: 60 s each
+    // (a few seconds on a loaded, shared machine), set in real-stores-timeout.ts.
+    { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'], setupFilesAfterEnv: [REAL_STORES_TIMEOUT] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'], setupFilesAfterEnv: [REAL_STORES_TIMEOUT] },
   ],
 };
