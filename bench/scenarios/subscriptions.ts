@@ -52,8 +52,8 @@ export const subscriberLatencyScenario: Scenario = {
       const timeline: number[] = [];
       const commandCenter: number[] = [];
       const batchSentAt = new Map<number, number>();
-      /** Sequences up to this one were sent during the warm-up. */
-      let warmUpUntil = -1;
+      // The warm-up's events are the sequences 1 to this one (the session's start is 0).
+      const warmUpUntil = WARM_UP_SECONDS * 1000;
       const coldTimeline: number[] = [];
       const coldCommandCenter: number[] = [];
       ws.subscribe<{ timeline: { id: string; sequence: number } }>(
@@ -98,10 +98,7 @@ export const subscriberLatencyScenario: Scenario = {
           pending.push(http.request(APPEND, { input: { sessionId, events } }));
         }
       };
-      // The session's first sequence is its start; each batch's last event has the batch's sequence.
-      warmUpUntil = WARM_UP_SECONDS * 1000;
       await appendAtRate(WARM_UP_SECONDS * 100, 'w');
-      const warmUpEvents = sentAt.size;
       const serverBefore = processSchedule(server.pid);
       const clientBefore = processSchedule();
       const start = now();
@@ -117,7 +114,7 @@ export const subscriberLatencyScenario: Scenario = {
           ? `; over ${(elapsed / 1000).toFixed(1)} s the server's main thread ran ${fmt(serverAfter.mainCpuMs - serverBefore.mainCpuMs)} ms on a CPU and waited ${fmt(serverAfter.mainWaitMs - serverBefore.mainWaitMs)} ms for one (run queue; all its threads ${fmt(serverAfter.cpuMs - serverBefore.cpuMs)} / ${fmt(serverAfter.waitMs - serverBefore.waitMs)} ms), this bench client ran ${fmt(clientAfter.cpuMs - clientBefore.cpuMs)} ms and waited ${fmt(clientAfter.waitMs - clientBefore.waitMs)} ms; load average ${loadavg()[0]!.toFixed(2)}`
           : '';
       ctx.detail('6-schedule', { elapsedMs: elapsed, serverBefore, serverAfter, clientBefore, clientAfter, loadAverage: loadavg() });
-      const rate = perSecond(sentAt.size - warmUpEvents, seconds * 1000);
+      const rate = perSecond(sentAt.size - warmUpUntil, seconds * 1000);
       log(`[6] timeline n=${timeline.length}, commandCenter n=${commandCenter.length}`);
       for (const [name, samples] of [['timeline', timeline], ['commandCenter', commandCenter]] as const) {
         ctx.add(

@@ -258,7 +258,7 @@ export class DeciderCommandHandler<Command, Event extends { id: string }, State>
         return;
       }
       this.queues.set(streamId, [item]);
-      // On a later microtask, as the lock this replaced ran its first command.
+      // On a later microtask: commands the caller sends in the same synchronous run join this first batch.
       void Promise.resolve().then(() => this.writeQueue(streamId));
     });
     this.inFlight.add(work);
