@@ -472,6 +472,37 @@ describe('a session in detail: children, runs, usage, progress, previews, run, t
     expect((await viewer.request(AS_OF, { id: 'session_00000000000000000000000000000000', sequence: 0 })).sessionAsOf).toBeNull();
     expect(await viewer.errorCode(AS_OF, { id: parent.id })).toBe('BAD_USER_INPUT');
   });
+
+  it('a query sent again (then compiled) answers byte for byte as its first run on graphql-js, errors included', async () => {
+    const DETAIL = `query($id: ID!) { session(id: $id) { ${SESSION_FIELDS}
+      children { id parentSessionId subagent { name } }
+      runs(first: 2) { pageInfo { hasNextPage endCursor } edges { cursor node { ${RUN_FIELDS} } } } } }`;
+    const requests: [string, Json][] = [
+      [DETAIL, { id: parent.id }],
+      [RUN, { id: 'run-1' }],
+      [TIMELINE, { id: parent.id, after: 2, first: 5 }],
+      [AS_OF, { id: parent.id, sequence: 3 }],
+      // A refusal from a resolver, a variable of the wrong type, and one the schema lacks.
+      [AS_OF, { id: parent.id }],
+      [TIMELINE, { id: parent.id, first: 'many' }],
+      [`query($id: ID!) { session(id: $id) { id } }`, {}],
+    ];
+    for (const [i, [text, variables]] of requests.entries()) {
+      // A text of its own, so the first of the three runs is the document's first.
+      const query = `${text}\n# request ${i}`;
+      const answers: string[] = [];
+      for (let run = 0; run < 3; run += 1) {
+        const response = await fetch(ledger.server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.viewer.key}` },
+          body: JSON.stringify({ query, variables }),
+        });
+        answers.push(`${response.status} ${await response.text()}`);
+      }
+      expect(answers[1]).toBe(answers[0]);
+      expect(answers[2]).toBe(answers[0]);
+    }
+  });
 });
 
 // ---------------------------------------------------------------- sessions: filters, ordering, pagination

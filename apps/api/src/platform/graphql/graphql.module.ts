@@ -1,4 +1,4 @@
-import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -18,6 +18,7 @@ import type { WebSocket } from 'ws';
 import type { Context as WsConnection } from 'graphql-ws';
 import { ApiKeyRegistry } from '../auth/api-keys';
 import { AuthModule } from '../auth/auth.module';
+import { CompiledQueriesApolloDriver } from './compiled-queries';
 import { GraphQLContext } from './context';
 import { formatError } from './error-format';
 import { DateTimeScalar, JSONScalar } from './scalars';
@@ -67,7 +68,7 @@ interface WsContext {
 @Module({
   imports: [
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
-          driver: ApolloDriver,
+          driver: CompiledQueriesApolloDriver,
           imports: [AuthModule, SubscriptionLimitsModule],
           inject: [ApiKeyRegistry, SubscriptionLimiter],
           useFactory: (keys: ApiKeyRegistry, limiter: SubscriptionLimiter) => ({
