@@ -34,7 +34,7 @@ const schema = makeExecutableSchema({
     Query: {
       rows: async (_: unknown, args: { first: number; since?: Date }) => rows.filter((row) => !args.since || row.at >= args.since).slice(0, args.first),
       refused: (_: unknown, args: { first: number }) => {
-        throw new BadUserInputError([{ field: 'first', message: `must be at most 3, got ${args.first}` }]);
+        throw BadUserInputError.field('first', `must be at most 3, got ${args.first}`);
       },
       crashed: () => {
         throw new Error('disk on fire');
