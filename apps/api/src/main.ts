@@ -5,7 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
-import { loadConfigOrExit } from '@ledger/runtime';
+import { applyHeapPolicyOnceLive, loadConfigOrExit } from '@ledger/runtime';
+import { PROJECTIONS, type Projections } from '@ledger/projections';
 import { consoleBanner } from './console/console.module';
 import { DEV_KEY_FILE } from './platform/auth/api-keys';
 import { applyHttpEdge } from './edge/http-edge';
@@ -55,6 +56,10 @@ async function bootstrap(): Promise<void> {
     `serving ${url}/graphql (event store: ${config.eventStoreUrl ? 'EventStoreDB' : 'SQLite'}, read store: ${config.mongodbUrl ? 'MongoDB' : 'in memory'})`,
   );
   logger.log(consoleBanner(url, config, DEV_KEY_FILE));
+  applyHeapPolicyOnceLive(app.get<symbol, Projections>(PROJECTIONS), config.heapGrowingPercent).then(
+    (collectedMs) => collectedMs !== null && logger.log(`read models live: heap growth ${config.heapGrowingPercent} %, one full GC took ${collectedMs.toFixed(0)} ms`),
+    (error: unknown) => logger.warn(`HEAP_GROWING_PERCENT not applied: ${(error as Error).message}`),
+  );
 }
 
 bootstrap().catch((error: unknown) => {
