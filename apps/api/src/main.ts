@@ -56,9 +56,9 @@ async function bootstrap(): Promise<void> {
     `serving ${url}/graphql (event store: ${config.eventStoreUrl ? 'EventStoreDB' : 'SQLite'}, read store: ${config.mongodbUrl ? 'MongoDB' : 'in memory'})`,
   );
   logger.log(consoleBanner(url, config, DEV_KEY_FILE));
-  applyHeapPolicyOnceLive(app.get<symbol, Projections>(PROJECTIONS), config.heapGrowingPercent).then(
-    (collectedMs) => collectedMs !== null && logger.log(`read models live: heap growth ${config.heapGrowingPercent} %, one full GC took ${collectedMs.toFixed(0)} ms`),
-    (error: unknown) => logger.warn(`HEAP_GROWING_PERCENT not applied: ${(error as Error).message}`),
+  applyHeapPolicyOnceLive(app.get<symbol, Projections>(PROJECTIONS), config.heapHeadroomMiB).then(
+    (collectedMs) => collectedMs !== null && logger.log(`read models live: ${config.heapHeadroomMiB} MiB of GC headroom, one full GC took ${collectedMs.toFixed(0)} ms`),
+    (error: unknown) => logger.warn(`HEAP_HEADROOM_MIB not applied: ${(error as Error).message}`),
   );
 }
 

@@ -123,15 +123,14 @@ export class LedgerEnvironment {
   SNAPSHOT_EVERY_SECONDS = 300;
 
   /**
-   * How far V8 lets the old generation grow past what the last full GC kept, in percent; 0 leaves
-   * V8's own heuristic. The embedded read models are a large, long-lived heap, and after a start
-   * V8's heuristic lets garbage pile up to about twice it before it collects (see the README).
+   * Garbage the embedded read models' process may pile up before a full GC, in MiB; 0 leaves V8's
+   * own heuristic, which after a start lets the heap reach about twice what it keeps alive.
    */
   @Transform(toInt)
   @IsInt()
   @Min(0)
-  @Max(1000)
-  HEAP_GROWING_PERCENT = 15;
+  @Max(65_536)
+  HEAP_HEADROOM_MIB = 96;
 }
 
 export interface ApiKeyEntry {
@@ -161,8 +160,8 @@ export interface LedgerConfig {
   /** Origins a browser may call from; empty means CORS is off (no Access-Control headers). */
   corsOrigins: string[];
   snapshots: { everyEvents: number; everySeconds: number };
-  /** V8's old-generation growth past the live heap, in percent; null leaves V8's heuristic. */
-  heapGrowingPercent: number | null;
+  /** MiB of garbage V8 may hold past the live heap before a full GC; null leaves V8's heuristic. */
+  heapHeadroomMiB: number | null;
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
@@ -264,7 +263,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     },
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((origin) => origin.trim()) : [],
     snapshots: { everyEvents: env.SNAPSHOT_EVERY_EVENTS, everySeconds: env.SNAPSHOT_EVERY_SECONDS },
-    heapGrowingPercent: env.HEAP_GROWING_PERCENT === 0 ? null : env.HEAP_GROWING_PERCENT,
+    heapHeadroomMiB: env.HEAP_HEADROOM_MIB === 0 ? null : env.HEAP_HEADROOM_MIB,
   };
 }
 

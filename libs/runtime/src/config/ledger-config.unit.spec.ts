@@ -13,14 +13,14 @@ describe('configuration, validated once at start', () => {
       windows: { chatActiveSeconds: 1800, recentSeconds: 86400 },
       readYourWritesTimeoutMs: 5000,
       live: { subscriberBufferSize: 1000 },
-      heapGrowingPercent: 15,
+      heapHeadroomMiB: 96,
     });
     expect(config.dataDir).toMatch(/data$/);
   });
 
-  it('HEAP_GROWING_PERCENT=0 leaves V8 its own heuristic', () => {
-    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBeNull();
-    expect(loadConfig({ HEAP_GROWING_PERCENT: '40' }).heapGrowingPercent).toBe(40);
+  it('HEAP_HEADROOM_MIB=0 leaves V8 its own heuristic', () => {
+    expect(loadConfig({ HEAP_HEADROOM_MIB: '0' }).heapHeadroomMiB).toBeNull();
+    expect(loadConfig({ HEAP_HEADROOM_MIB: '256' }).heapHeadroomMiB).toBe(256);
   });
 
   it('reads every setting', () => {
@@ -51,7 +51,7 @@ describe('configuration, validated once at start', () => {
     [{ EVENTSTORE_URL: 'http://x' }, 'EVENTSTORE_URL must be an esdb:// or kurrentdb:// connection string'],
     [{ MONGODB_URL: 'localhost' }, 'MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string'],
     [{ CHAT_ACTIVE_WINDOW_SECONDS: '0' }, 'CHAT_ACTIVE_WINDOW_SECONDS must not be less than 1'],
-    [{ HEAP_GROWING_PERCENT: '-5' }, 'HEAP_GROWING_PERCENT must not be less than 0'],
+    [{ HEAP_HEADROOM_MIB: '-5' }, 'HEAP_HEADROOM_MIB must not be less than 0'],
     [{ LEDGER_API_KEYS: 'not json' }, 'LEDGER_API_KEYS is not valid JSON'],
     [{ LEDGER_API_KEYS: '[{"key":"short"}]' }, 'LEDGER_API_KEYS[0].key must be a string of at least 16 characters'],
     [{ LEDGER_MODEL_PRICES: '{"m":{"inputPerMTok":"x"}}' }, 'LEDGER_MODEL_PRICES.m needs numeric inputPerMTok and outputPerMTok'],
