@@ -57,7 +57,7 @@ async function bootstrap(): Promise<void> {
   );
   logger.log(consoleBanner(url, config, DEV_KEY_FILE));
   applyHeapPolicyOnceLive(app.get<symbol, Projections>(PROJECTIONS), config.heapHeadroomMiB).then(
-    (collectedMs) => collectedMs !== null && logger.log(`read models live: ${config.heapHeadroomMiB} MiB of GC headroom, one full GC took ${collectedMs.toFixed(0)} ms`),
+    (policy) => policy && logger.log(`read models live: ${config.heapHeadroomMiB} MiB of GC headroom, one full GC took ${policy.collectedMs.toFixed(0)} ms`),
     (error: unknown) => logger.warn(`HEAP_HEADROOM_MIB not applied: ${(error as Error).message}`),
   );
 }

@@ -29,9 +29,12 @@ export function growingPercent(headroomBytes: number, liveBytes: number): number
  * Not before: while a start loads a snapshot or replays the store, the heap grows from nothing to
  * its working size, and a small factor would run a full GC every few percent of it (a restart on
  * the bench's full scale took 8.8 s instead of 7.0 s). Returns the first collection's
- * milliseconds, or null when `headroomMiB` is 0 (V8's own heuristic).
+ * milliseconds and a `stop` for the retuning, or null when `headroomMiB` is 0 (V8's own heuristic).
  */
-export async function applyHeapPolicyOnceLive(projections: Pick<Projections, 'waitForHead'>, headroomMiB: number | null): Promise<number | null> {
+export async function applyHeapPolicyOnceLive(
+  projections: Pick<Projections, 'waitForHead'>,
+  headroomMiB: number | null,
+): Promise<{ collectedMs: number; stop: () => void } | null> {
   if (headroomMiB === null) return null;
   while (!(await projections.waitForHead(60_000))) {
     // Still replaying: a first start on a large store takes minutes.
@@ -48,7 +51,7 @@ export async function applyHeapPolicyOnceLive(projections: Pick<Projections, 'wa
     if (list.getEntries().some((entry) => (entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) retune();
   });
   observer.observe({ entryTypes: ['gc'] });
-  return collectedMs;
+  return { collectedMs, stop: () => observer.disconnect() };
 }
 
 /** Node's global.gc without --expose-gc on the command line: the flag, then the function from a fresh context. */
