@@ -50,13 +50,16 @@ export function sessionIdFromIdempotencyKey(organizationId: string, key: string)
   return `session_${hashedId('idempotency', organizationId, key)}`;
 }
 
+/** Byte 8's high hex digit once its top bits are 10, for each digit the digest gave. */
+const VARIANT_DIGIT = '89ab89ab89ab89ab';
+
 /** Name-based UUID (RFC 4122 version 5 layout over SHA-256 truncated, as EventStoreDB needs UUID ids). */
 export function deterministicUuid(...parts: string[]): string {
-  const bytes = hash('sha256', parts.join('\u0000'), 'buffer').subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const h = bytes.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  // The first 16 bytes of the digest, with byte 6's high nibble set to the version (5) and byte
+  // 8's two top bits to the variant (10), spelled from the hex digest without a Buffer: one id
+  // per stored event, and half the cost of the byte-wise form (the unit spec holds them equal).
+  const h = hash('sha256', parts.join('\u0000'), 'hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${VARIANT_DIGIT[parseInt(h[16]!, 16)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export function pinsStreamId(organizationId: string, principalType: string, principalId: string): string {
