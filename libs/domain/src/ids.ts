@@ -55,11 +55,11 @@ const VARIANT_DIGIT = '89ab89ab89ab89ab';
 
 /** Name-based UUID (RFC 4122 version 5 layout over SHA-256 truncated, as EventStoreDB needs UUID ids). */
 export function deterministicUuid(...parts: string[]): string {
-  // The first 16 bytes of the digest, with byte 6's high nibble set to the version (5) and byte
-  // 8's two top bits to the variant (10), spelled from the hex digest without a Buffer: one id
-  // per stored event, and half the cost of the byte-wise form (the unit spec holds them equal).
-  const h = hash('sha256', parts.join('\u0000'), 'hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${VARIANT_DIGIT[parseInt(h[16]!, 16)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  // hashedId's 32 hex digits are the digest's first 16 bytes: byte 6's high nibble becomes the
+  // version (5) and byte 8's two top bits the variant (10), spelled without a Buffer (one id per
+  // stored event, half the cost of the byte-wise form; the unit spec holds them equal).
+  const h = hashedId(...parts);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${VARIANT_DIGIT[parseInt(h[16]!, 16)]}${h.slice(17, 20)}-${h.slice(20)}`;
 }
 
 export function pinsStreamId(organizationId: string, principalType: string, principalId: string): string {
